@@ -1,0 +1,11 @@
+import type { Knex } from 'knex';
+import * as journal from './20261125000100-create-journal.js';
+import * as licence from './20261125000200-create-licence.js';
+import * as settingAndLock from './20261125000300-create-setting-and-lock.js';
+
+/** Applied in this order; a released migration is never edited, only followed by a new one. */
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Knex.Migration]> = [
+  ['20261125000100-create-journal', journal],
+  ['20261125000200-create-licence', licence],
+  ['20261125000300-create-setting-and-lock', settingAndLock],
+];

@@ -1,0 +1,88 @@
+import type { Knex } from 'knex';
+import { BUILTIN_PACKAGES } from '../catalogue/builtin-packages.js';
+import { createCatalogue } from '../catalogue/create-catalogue.js';
+import type { Settings } from '../config/settings.js';
+import type { Catalogue } from '../domain/catalogue-types.js';
+import { createLogger, type Logger } from '../logging/create-logger.js';
+import { loadModuleConfs } from '../module-conf/load-module-confs.js';
+import type { UpstreamAccount, UpstreamClient } from '../ports/upstream-client.js';
+import { createDb } from '../store/create-db.js';
+import { createStores } from '../store/create-stores.js';
+import { migrateLatest } from '../store/migrate.js';
+import { createUpstreamClient } from '../upstream/create-upstream-client.js';
+import { KeyedMutex } from '../usecases/keyed-mutex.js';
+import type { FaultPoint, ModuleDeps } from '../usecases/module-deps.js';
+
+export interface App {
+  readonly settings: Settings;
+  readonly logger: Logger;
+  readonly db: Knex;
+  readonly catalogue: Catalogue;
+  readonly deps: ModuleDeps;
+  close(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  readonly logger?: Logger;
+  /** Apply pending migrations of the module's own tables first (serve, demo). */
+  readonly migrate?: boolean;
+  readonly poolMax?: number;
+}
+
+/**
+ * The one wiring point: settings → logger → database → stores → catalogue and cpbillmgr.conf →
+ * upstream clients → use-case dependencies. Entry points call this and `close()` when done.
+ */
+export async function composeApp(settings: Settings, options: ComposeOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(settings.CPBILLMGR_LOG_LEVEL);
+  const catalogue = createCatalogue(BUILTIN_PACKAGES);
+  // Read before the database is opened: a broken line stops the start with file and line.
+  const confs = loadModuleConfs(settings.CPBILLMGR_ETC, catalogue);
+  const db = createDb(settings.CPBILLMGR_DB, options.poolMax === undefined ? {} : { poolMax: options.poolMax });
+  try {
+    if (options.migrate) {
+      const applied = await migrateLatest(db);
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    }
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const clients = new Map<string, UpstreamClient>();
+  const upstreamFor = (account: UpstreamAccount): UpstreamClient => {
+    const key = JSON.stringify(account);
+    let client = clients.get(key);
+    if (!client) {
+      client = createUpstreamClient(account, { logger, catalogue, timeoutMs: settings.CPBILLMGR_UPSTREAM_TIMEOUT_MS });
+      clients.set(key, client);
+    }
+    return client;
+  };
+  const deps: ModuleDeps = {
+    stores: createStores(db),
+    catalogue,
+    confs,
+    upstreamFor,
+    logger,
+    now: () => new Date(),
+    itemLocks: new KeyedMutex(),
+    policy: {
+      orderWindowSeconds: settings.CPBILLMGR_ORDER_WINDOW_SECONDS,
+      waitSeconds: settings.CPBILLMGR_WAIT_SECONDS,
+      ownerGraceSeconds: Math.ceil(settings.CPBILLMGR_UPSTREAM_TIMEOUT_MS / 1000) + 30,
+    },
+    fault: (point: FaultPoint) => {
+      if (settings.CPBILLMGR_FAULT !== point) return;
+      logger.warn({ point }, 'CPBILLMGR_FAULT: exiting here on purpose');
+      process.exit(70);
+    },
+  };
+  return {
+    settings,
+    logger,
+    db,
+    catalogue,
+    deps,
+    close: () => db.destroy(),
+  };
+}

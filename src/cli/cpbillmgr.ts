@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerCatalogue } from './commands/catalogue-command.js';
+import { registerCheckevent } from './commands/checkevent-command.js';
+import { registerDemo } from './commands/demo-command.js';
+import { registerFixchilds } from './commands/fixchilds-command.js';
+import { registerMigrate } from './commands/migrate-command.js';
+import { registerSandbox } from './commands/sandbox-command.js';
+import { registerServe } from './commands/serve-command.js';
+
+const program = new Command('cpbillmgr')
+  .description('BILLmanager processing module reselling ISPsystem licences (settings: see README)')
+  .showHelpAfterError();
+
+registerServe(program);
+registerCheckevent(program);
+registerFixchilds(program);
+registerMigrate(program);
+registerCatalogue(program);
+registerSandbox(program);
+registerDemo(program);
+
+await program.parseAsync(process.argv);

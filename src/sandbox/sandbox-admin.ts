@@ -1,0 +1,93 @@
+import type { Logger } from '../logging/create-logger.js';
+import type { SandboxClock } from './sandbox-clock.js';
+import { authenticate, redactParams } from './sandbox-dispatch.js';
+import type { SandboxEngine } from './sandbox-engine.js';
+import { SandboxError } from './sandbox-error.js';
+import { type Faults, isFaultMode } from './sandbox-faults.js';
+import type { Params } from './sandbox-handler-types.js';
+import type { AccountRow, SandboxStore } from './sandbox-store.js';
+import { doc, element, type Fields, fieldsXml, okDoc, softErrorDoc } from './sandbox-xml.js';
+
+export interface AdminDeps {
+  readonly store: SandboxStore;
+  readonly engine: SandboxEngine;
+  readonly clock: SandboxClock;
+  readonly faults: Faults;
+  readonly logger: Logger;
+  readonly processing: { seconds: number };
+}
+
+function number(params: Params, name: string): number {
+  const value = Number(params[name]);
+  if (params[name] === undefined || params[name] === '')
+    throw new SandboxError('missed', name, `'${name}' is required`);
+  if (!Number.isFinite(value)) throw new SandboxError('value', name, `'${name}' must be a number`, params[name]);
+  return value;
+}
+
+const rows = (list: readonly object[]) => doc(list.map((row) => element('elem', fieldsXml(row as Fields))).join(''));
+
+/** Test and demo controls at `/sandbox/admin`, authenticated like the account they act on. */
+export function createAdmin(deps: AdminDeps): (params: Params) => string {
+  const { store, engine, clock, faults, processing } = deps;
+  const now = () => fieldsXml({ now: clock.now().toISOString(), today: clock.today() });
+
+  const funcs: Record<string, (params: Params, account: AccountRow) => string> = {
+    clock: () => doc(now()),
+    'clock.advance': (params) => {
+      const hours = params.hours !== undefined ? number(params, 'hours') : number(params, 'days') * 24;
+      if (hours < 0) throw new SandboxError('value', 'days', 'The sandbox clock only moves forward');
+      clock.advance(hours * 3_600_000);
+      engine.tick();
+      return okDoc(now());
+    },
+    'balance.set': (params, account) => {
+      store.setBalance(account.id, number(params, 'amount'));
+      return okDoc(fieldsXml({ balance: store.account(account.id)?.balance ?? 0 }));
+    },
+    'discount.set': (params, account) => {
+      const percent = number(params, 'percent');
+      if (percent < 0 || percent > 100)
+        throw new SandboxError('value', 'percent', 'Discount must be 0..100', params.percent);
+      if (params.elid === undefined) store.setAccountDiscount(account.id, percent);
+      else store.updateLicence(engine.owned(account, params.elid).id, { discount: percent });
+      return okDoc();
+    },
+    ledger: (_params, account) => rows(store.ledgerOf(account.id)),
+    'licence.list': () => {
+      engine.tick();
+      return rows(store.allLicences());
+    },
+    'processing.set': (params) => {
+      processing.seconds = Math.max(0, number(params, 'seconds'));
+      return okDoc();
+    },
+    'fault.set': (params) => {
+      if (!isFaultMode(params.mode))
+        throw new SandboxError('value', 'mode', 'mode is timeout, error500 or down', params.mode);
+      faults.set(params.mode, params.count === undefined ? 1 : number(params, 'count'));
+      return okDoc(fieldsXml(faults.state()));
+    },
+    'fault.clear': () => {
+      faults.clear();
+      return okDoc();
+    },
+  };
+
+  return (params) => {
+    let outcome = 'ok';
+    try {
+      const account = authenticate(store, params.authinfo);
+      if (!account) throw new SandboxError('auth', '', 'Invalid username or password');
+      const func = funcs[params.func ?? ''];
+      if (!func) throw new SandboxError('missed', 'func', `Unknown admin function '${params.func ?? ''}'`);
+      return func(params, account);
+    } catch (error) {
+      if (!(error instanceof SandboxError)) throw error;
+      outcome = `error:${error.type}`;
+      return softErrorDoc(error);
+    } finally {
+      deps.logger.debug({ admin: params.func, params: redactParams(params), outcome }, 'sandbox admin request');
+    }
+  };
+}

@@ -1,0 +1,90 @@
+import type { Knex } from 'knex';
+import type { JournalAction, JournalEntry, JournalState, JournalStore, NewJournalEntry } from '../ports/module-store.js';
+import { isUniqueViolation } from './is-unique-violation.js';
+
+const TABLE = 'cpbillmgr_journal';
+type Row = Record<string, unknown>;
+
+function rowToEntry(row: Row): JournalEntry {
+  const numOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  return {
+    id: Number(row.id),
+    item: Number(row.item),
+    module: Number(row.module),
+    action: String(row.action) as JournalAction,
+    state: String(row.state) as JournalState,
+    key: String(row.idem_key),
+    packageId: numOrNull(row.package_id),
+    periodId: numOrNull(row.period_id),
+    ip: String(row.ip ?? ''),
+    licname: String(row.licname ?? ''),
+    licenceId: numOrNull(row.licence_id),
+    oldExpiredate: row.old_expiredate === null || row.old_expiredate === undefined ? null : String(row.old_expiredate),
+    runningoperation: numOrNull(row.runningoperation),
+    owner: String(row.owner ?? ''),
+    note: row.note === null || row.note === undefined ? null : String(row.note),
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+  };
+}
+
+export class KnexJournalStore implements JournalStore {
+  constructor(private readonly db: Knex | Knex.Transaction) {}
+
+  async claim(entry: NewJournalEntry, now: string): Promise<JournalEntry | undefined> {
+    try {
+      await this.db(TABLE).insert({
+        item: entry.item,
+        module: entry.module,
+        action: entry.action,
+        state: 'intent',
+        idem_key: entry.key,
+        open_item: entry.item,
+        package_id: entry.packageId,
+        period_id: entry.periodId,
+        ip: entry.ip,
+        licname: entry.licname,
+        licence_id: entry.licenceId,
+        old_expiredate: entry.oldExpiredate,
+        runningoperation: entry.runningoperation,
+        owner: entry.owner,
+        created_at: now,
+        updated_at: now,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return undefined;
+      throw error;
+    }
+    return this.findByKey(entry.key);
+  }
+
+  async findOpen(item: number): Promise<JournalEntry | undefined> {
+    const row = await this.db(TABLE).where({ open_item: item }).first();
+    return row ? rowToEntry(row) : undefined;
+  }
+
+  async findByKey(key: string): Promise<JournalEntry | undefined> {
+    const row = await this.db(TABLE).where({ idem_key: key }).first();
+    return row ? rowToEntry(row) : undefined;
+  }
+
+  async listOpen(): Promise<JournalEntry[]> {
+    return (await this.db(TABLE).whereNotNull('open_item').orderBy('id')).map(rowToEntry);
+  }
+
+  async listForItem(item: number): Promise<JournalEntry[]> {
+    return (await this.db(TABLE).where({ item }).orderBy('id')).map(rowToEntry);
+  }
+
+  async settle(
+    id: number,
+    outcome: { state: Exclude<JournalState, 'intent'>; licenceId?: number | null; note?: string },
+    now: string,
+  ): Promise<boolean> {
+    const changes: Row = { state: outcome.state, open_item: null, updated_at: now };
+    if (outcome.licenceId !== undefined) changes.licence_id = outcome.licenceId;
+    if (outcome.note !== undefined) changes.note = outcome.note.slice(0, 4000);
+    const updated = await this.db(TABLE).where({ id, state: 'intent' }).update(changes);
+    return updated > 0;
+  }
+}

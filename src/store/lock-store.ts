@@ -1,0 +1,32 @@
+import type { Knex } from 'knex';
+import type { LockStore } from '../ports/module-store.js';
+import { isUniqueViolation } from './is-unique-violation.js';
+
+const TABLE = 'cpbillmgr_lock';
+
+/**
+ * A lock row with a lease works the same on MariaDB and SQLite and survives a crashed holder:
+ * an expired lease can be taken over.
+ */
+export class KnexLockStore implements LockStore {
+  constructor(private readonly db: Knex | Knex.Transaction) {}
+
+  async tryAcquire(name: string, holder: string, ttlSeconds: number, now: Date): Promise<boolean> {
+    const expiresAt = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
+    try {
+      await this.db(TABLE).insert({ name, holder, expires_at: expiresAt });
+      return true;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const taken = await this.db(TABLE)
+      .where({ name })
+      .andWhere((q) => q.where('expires_at', '<', now.toISOString()).orWhere({ holder }))
+      .update({ holder, expires_at: expiresAt });
+    return taken > 0;
+  }
+
+  async release(name: string, holder: string): Promise<void> {
+    await this.db(TABLE).where({ name, holder }).delete();
+  }
+}

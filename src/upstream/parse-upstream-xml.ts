@@ -1,0 +1,103 @@
+import { XMLParser } from 'fast-xml-parser';
+import { isLicenceStatus } from '../domain/licence-status.js';
+import { UpstreamError } from '../errors/upstream-error.js';
+import type { UpstreamLicence } from '../ports/upstream-client.js';
+
+/** A parsed XML element: text under `#text`, attributes under `@_name`, children by tag name. */
+export type XmlNode = { readonly [key: string]: XmlValue };
+export type XmlValue = string | XmlNode | XmlValue[];
+
+const ARRAY_PATHS = new Set(['doc.elem', 'doc.pricelist', 'doc.pricelist.price.period']);
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  isArray: (_name, jPath) => ARRAY_PATHS.has(String(jPath)),
+});
+
+/** The `<doc>` root of an upstream answer, or undefined when the body is not a BILLmanager document. */
+export function parseUpstreamXml(body: string): XmlNode | undefined {
+  let parsed: unknown;
+  try {
+    parsed = parser.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (!isNode(parsed)) return undefined;
+  const doc = parsed.doc;
+  if (doc === '') return {};
+  return isNode(doc) ? doc : undefined;
+}
+
+export function isNode(value: unknown): value is XmlNode {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Text content of a child (or of the node itself when `key` is omitted); '' when absent. */
+export function textOf(node: XmlValue | undefined, key?: string): string {
+  const value = key === undefined ? node : isNode(node) ? node[key] : undefined;
+  if (typeof value === 'string') return value.trim();
+  if (Array.isArray(value)) return textOf(value[0]);
+  if (isNode(value)) return textOf(value['#text']);
+  return '';
+}
+
+export function attrOf(node: XmlValue | undefined, name: string): string | undefined {
+  if (!isNode(node)) return undefined;
+  const value = node[`@_${name}`];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function childrenOf(node: XmlValue | undefined, key: string): XmlNode[] {
+  const value = isNode(node) ? node[key] : undefined;
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.filter(isNode);
+}
+
+/** Submitted forms may answer with the fields nested one level down (`<doc><ok/><doc>…</doc></doc>`). */
+export function innerDoc(doc: XmlNode): XmlNode {
+  return isNode(doc.doc) ? doc.doc : doc;
+}
+
+/** Upstream dates: 'YYYY-MM-DD'; anything else (empty, 0000-00-00, "unlimited") means none. */
+export function normaliseDate(text: string): string {
+  const date = text.slice(0, 10);
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && !date.startsWith('0000') ? date : '';
+}
+
+function intOf(text: string): number | undefined {
+  return /^-?\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * One licence from a `soft.edit`/`software.edit` view or a `soft`/`software` list row. The package id is
+ * `pricelist_id` (BM5 lists, where `pricelist` may be the tariff's name), else `pricelist`, else `price` (BM4).
+ */
+export function toUpstreamLicence(node: XmlNode): UpstreamLicence {
+  const id = intOf(textOf(node, 'id')) ?? intOf(textOf(node, 'elid'));
+  const packageId =
+    intOf(textOf(node, 'pricelist_id')) ?? intOf(textOf(node, 'pricelist')) ?? intOf(textOf(node, 'price'));
+  const status = intOf(textOf(node, 'status'));
+  if (id === undefined || packageId === undefined || status === undefined || !isLicenceStatus(status)) {
+    throw new UpstreamError('format', 'The upstream answered a licence without a valid id, package or status');
+  }
+  return {
+    id,
+    packageId,
+    ip: textOf(node, 'ip'),
+    licname: textOf(node, 'licname'),
+    remoteid: textOf(node, 'remoteid'),
+    lickey: textOf(node, 'lickey'),
+    status,
+    expiredate: normaliseDate(textOf(node, 'expiredate')),
+    createdate: normaliseDate(textOf(node, 'createdate')),
+  };
+}
+
+/** The new licence id of an order answer: `<id>` or `<item.id>`. */
+export function orderedId(doc: XmlNode): number | undefined {
+  const inner = innerDoc(doc);
+  return intOf(textOf(doc, 'id')) ?? intOf(textOf(doc, 'item.id')) ?? intOf(textOf(inner, 'id'));
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { UpstreamError, UpstreamUnavailableError } from '../src/errors/upstream-error.js';
+import { textOf } from '../src/upstream/parse-upstream-xml.js';
+import { type Harness, ORDER, row, startHarness } from './sandbox-harness.js';
+
+const upstream = (type: string, object?: string) => (e: unknown) =>
+  e instanceof UpstreamError && e.upstreamType === type && (object === undefined || e.object === object);
+
+describe('upstream client: error documents and unavailability', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.close());
+
+  test('bad credentials are type auth on both generations, and on /manager/billmgr', async () => {
+    await assert.rejects(h.client({ password: 'wrong' }).list(), upstream('auth'));
+    await assert.rejects(h.client({ api: 4, password: 'wrong' }).balance(), upstream('auth'));
+    const err = await h
+      .client({ password: 'wrong', path: '/manager/billmgr' })
+      .list()
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof UpstreamError && err.type === 'upstream_auth');
+  });
+
+  test('unknown func is missed/func; a missing elid is missed/elid; a foreign id is access/elid', async () => {
+    const unknown = await h.raw({ func: 'soft.nonsense' });
+    assert.equal(unknown.status, 200);
+    assert.equal(textOf(unknown.doc.error, '@_type'), 'missed');
+    assert.equal(textOf(unknown.doc.error, '@_object'), 'func');
+    const noElid = await h.raw({ func: 'soft.suspend' });
+    assert.equal(textOf(noElid.doc.error, '@_object'), 'elid');
+    const bm4 = await h.raw({ func: 'software.disable' });
+    assert.equal(textOf(bm4.doc.error, '@_code'), '4');
+    assert.equal(textOf(bm4.doc.error, '@_obj'), 'elid');
+    await assert.rejects(h.client().get(999999), upstream('access', 'elid'));
+    await assert.rejects(h.client({ api: 4 }).get(999999), upstream('access', 'elid'));
+  });
+
+  test('sessions from func=auth work as auth=SID', async () => {
+    const login = await h.raw({ func: 'auth', username: 'reseller', password: 'secret', authinfo: '' });
+    const sid = textOf(login.doc, 'auth');
+    assert.equal(textOf(login.doc.auth, '@_id'), sid);
+    const list = await h.raw({ func: 'soft', auth: sid, authinfo: '' });
+    assert.equal(list.doc.error, undefined);
+    const bad = await h.raw({ func: 'soft', auth: 'nope', authinfo: '' });
+    assert.equal(textOf(bad.doc.error, '@_type'), 'auth');
+  });
+
+  test('a hung upstream times out as UpstreamUnavailableError', async () => {
+    await h.admin('fault.set', { mode: 'timeout', count: '1' });
+    const started = Date.now();
+    await assert.rejects(h.client({ timeoutMs: 300 }).list(), UpstreamUnavailableError);
+    assert.ok(Date.now() - started < 5000);
+    assert.ok(Array.isArray(await h.client().list()));
+  });
+
+  test('HTTP 500 and a dropped connection are UpstreamUnavailableError; an order then is not known to have failed', async () => {
+    await h.admin('fault.set', { mode: 'error500', count: '1' });
+    const err = await h
+      .client()
+      .order({ ...row(8), ...ORDER })
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof UpstreamUnavailableError && err.retryable);
+    assert.match(err.message, /HTTP 500/);
+    await h.admin('fault.set', { mode: 'down', count: '2' });
+    await assert.rejects(h.client().balance(), UpstreamUnavailableError);
+    await assert.rejects(h.client({ api: 4 }).balance(), UpstreamUnavailableError);
+    assert.equal(await h.client().balance(), 1000);
+  });
+
+  test('a body that is not a <doc> is UpstreamUnavailableError', async () => {
+    const client = h.client({ path: '/sandbox/nothing-here' });
+    await assert.rejects(client.list(), UpstreamUnavailableError);
+  });
+
+  test('every call is logged at info with func, duration and outcome, never with the password', async () => {
+    const client = h.client();
+    const id = await client.order({ ...row(8), ...ORDER, ip: '10.2.0.1' });
+    await client.get(id);
+    await client.list().catch(() => undefined);
+    await h
+      .client({ password: 'wrong' })
+      .list()
+      .catch(() => undefined);
+    await h.raw({ func: 'auth', username: 'reseller', password: 'secret', authinfo: '' });
+    const calls = h.logs.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'upstream call');
+    const order = calls.find((entry) => entry.func === 'soft.order.param' && entry.params.ip === '10.2.0.1');
+    assert.equal(order.level, 30);
+    assert.equal(order.outcome, 'ok');
+    assert.equal(order.params.authinfo, 'reseller:***');
+    assert.equal(typeof order.ms, 'number');
+    assert.ok(calls.some((entry) => entry.outcome === 'error:auth'));
+    assert.ok(h.logs.some((line) => line.includes('sandbox request')));
+    for (const line of h.logs) {
+      assert.ok(!line.includes('secret'), `password leaked: ${line}`);
+      assert.ok(!line.includes('wrong'), `password leaked: ${line}`);
+    }
+  });
+});
