@@ -21,10 +21,31 @@ export async function seedDemoBilling(knex: Knex, upstream: DemoUpstream): Promi
       { id: 1, intname: 'soft' },
       { id: 2, intname: 'vds' },
     ]);
-    await knex('processingmodule').insert({ id: 1, name: 'ISPsystem licences (sandbox)', module: 'pmcpbillmgr', active: 'on' });
+    await knex('processingmodule').insert({
+      id: 1,
+      name: 'ISPsystem licences (sandbox)',
+      module: 'pmcpbillmgr',
+      active: 'on',
+    });
     await knex('pricelist').insert([
-      { id: 10, name: 'ISPmanager Lite', intname: '5-ISPmanager Lite', itemtype: 1, addontype: 0, processingmodule: 1, active: 'on' },
-      { id: 11, name: 'ISPmanager Pro', intname: '9-ISPmanager Pro', itemtype: 1, addontype: 0, processingmodule: 1, active: 'on' },
+      {
+        id: 10,
+        name: 'ISPmanager Lite',
+        intname: '5-ISPmanager Lite',
+        itemtype: 1,
+        addontype: 0,
+        processingmodule: 1,
+        active: 'on',
+      },
+      {
+        id: 11,
+        name: 'ISPmanager Pro',
+        intname: '9-ISPmanager Pro',
+        itemtype: 1,
+        addontype: 0,
+        processingmodule: 1,
+        active: 'on',
+      },
     ]);
     await knex('period').insert([
       { id: 101, pricelist: 10, length: 14, unit: 'day' },
@@ -35,10 +56,46 @@ export async function seedDemoBilling(knex: Knex, upstream: DemoUpstream): Promi
       { id: 111, pricelist: 11, length: 1, unit: 'month' },
     ]);
     await knex('item').insert([
-      { id: 1001, account: 1, name: 'trial.example.com', pricelist: 10, processingmodule: 1, period: 101, status: 1, ip: '192.0.2.10' },
-      { id: 1002, account: 1, name: 'shop.example.com', pricelist: 10, processingmodule: 1, period: 102, status: 1, ip: '192.0.2.11' },
-      { id: 1003, account: 1, name: 'forever.example.com', pricelist: 10, processingmodule: 1, period: 105, status: 1, ip: '192.0.2.12' },
-      { id: 1004, account: 1, name: 'pro.example.com', pricelist: 11, processingmodule: 1, period: 111, status: 1, ip: '192.0.2.13' },
+      {
+        id: 1001,
+        account: 1,
+        name: 'trial.example.com',
+        pricelist: 10,
+        processingmodule: 1,
+        period: 101,
+        status: 1,
+        ip: '192.0.2.10',
+      },
+      {
+        id: 1002,
+        account: 1,
+        name: 'shop.example.com',
+        pricelist: 10,
+        processingmodule: 1,
+        period: 102,
+        status: 1,
+        ip: '192.0.2.11',
+      },
+      {
+        id: 1003,
+        account: 1,
+        name: 'forever.example.com',
+        pricelist: 10,
+        processingmodule: 1,
+        period: 105,
+        status: 1,
+        ip: '192.0.2.12',
+      },
+      {
+        id: 1004,
+        account: 1,
+        name: 'pro.example.com',
+        pricelist: 11,
+        processingmodule: 1,
+        period: 111,
+        status: 1,
+        ip: '192.0.2.13',
+      },
     ]);
   }
   await knex('processingparam').where({ processingmodule: 1 }).delete();

@@ -20,7 +20,7 @@ describe('standalone licence lifecycle over HTTP, on MariaDB with the sandbox', 
     const licences = (await h.licences()).filter((l) => l.ip === '198.51.100.10');
     assert.equal(licences.length, 1);
     const [licence] = licences;
-    assert.equal(licence?.pricelist, '5');
+    assert.equal(licence?.package, '5');
     assert.equal(licence?.licname, 'shop.example.com');
     const params = await itemParams(h.knex, item);
     assert.equal(params.licenseid, licence?.id);

@@ -44,7 +44,11 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     const moduleError = toModuleError(error, logger);
-    if (error instanceof ModuleError) logger.warn({ command: params.command, item: params.item, type: moduleError.type, err: moduleError.message }, 'command failed');
+    if (error instanceof ModuleError)
+      logger.warn(
+        { command: params.command, item: params.item, type: moduleError.type, err: moduleError.message },
+        'command failed',
+      );
     process.stdout.write(renderError(moduleError));
     return 1;
   } finally {

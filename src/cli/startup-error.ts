@@ -5,7 +5,8 @@ import { ConfigFileError } from '../module-conf/config-file-error.js';
 /** Why the module could not start, as a ModuleError (settings, cpbillmgr.conf, database). */
 export function startupError(error: unknown): ModuleError {
   if (error instanceof ModuleError) return error;
-  if (error instanceof ConfigFileError) return new NotConfiguredError(error.message, 'config', `${error.file}:${error.line}`);
+  if (error instanceof ConfigFileError)
+    return new NotConfiguredError(error.message, 'config', `${error.file}:${error.line}`);
   if (error instanceof SettingsError) return new NotConfiguredError(error.message, 'settings');
   const message = error instanceof Error ? error.message : String(error);
   return new NotConfiguredError(`cpbillmgr could not start: ${message}`, 'module');

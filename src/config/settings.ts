@@ -12,7 +12,10 @@ export const settingsSchema = z.object({
       message: 'must be mysql://user:pass@host:port/db or sqlite:PATH',
     })
     .describe('The billing database: mysql://user:pass@host:port/db or sqlite:PATH'),
-  CPBILLMGR_ETC: z.string().default('./etc').describe('Folder holding cpbillmgr.conf (api=4) and cpbillmgr5.conf (api=5)'),
+  CPBILLMGR_ETC: z
+    .string()
+    .default('./etc')
+    .describe('Folder holding cpbillmgr.conf (api=4) and cpbillmgr5.conf (api=5)'),
   CPBILLMGR_LISTEN: z
     .string()
     .default('127.0.0.1:1580')
@@ -24,7 +27,10 @@ export const settingsSchema = z.object({
     .optional()
     .describe('Bearer token (and authinfo password) for the HTTP interface; generated and stored when unset'),
   CPBILLMGR_API_USER: z.string().min(1).default('cpbillmgr').describe('User name accepted in authinfo=USER:TOKEN'),
-  CPBILLMGR_CRON: z.string().default('*/5 * * * *').describe('Schedule of checkevent inside `serve`; "off" disables it'),
+  CPBILLMGR_CRON: z
+    .string()
+    .default('*/5 * * * *')
+    .describe('Schedule of checkevent inside `serve`; "off" disables it'),
   CPBILLMGR_UPSTREAM_TIMEOUT_MS: z.coerce
     .number()
     .int()

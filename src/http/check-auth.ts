@@ -13,7 +13,11 @@ function same(a: string, b: string): boolean {
 }
 
 /** Accepts `Authorization: Bearer TOKEN` or `authinfo=USER:TOKEN`, as BILLmanager's own API does. */
-export function checkAuth(credentials: ApiCredentials, authorization: string | undefined, authinfo: string | undefined): void {
+export function checkAuth(
+  credentials: ApiCredentials,
+  authorization: string | undefined,
+  authinfo: string | undefined,
+): void {
   if (authorization?.startsWith('Bearer ')) {
     if (same(authorization.slice(7).trim(), credentials.token)) return;
     throw new AuthError('Invalid bearer token', 'auth');

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ValueError } from '../errors/module-error.js';
 import { toModuleError } from '../errors/internal-error.js';
+import { ValueError } from '../errors/module-error.js';
 import type { Logger } from '../logging/create-logger.js';
 import { dispatchCommand } from '../protocol/dispatch-command.js';
 import { parseCommand } from '../protocol/module-command.js';
@@ -45,10 +45,16 @@ export function createHttpApp(deps: ModuleDeps, credentials: ApiCredentials, log
       sendXml(res, 200, xml);
     } catch (error) {
       const moduleError = toModuleError(error, logger);
-      logger.warn({ func: params.func, elid: params.elid, type: moduleError.type, err: moduleError.message }, 'call failed');
+      logger.warn(
+        { func: params.func, elid: params.elid, type: moduleError.type, err: moduleError.message },
+        'call failed',
+      );
       sendXml(res, httpStatusFor(moduleError.type), renderError(moduleError));
     } finally {
-      logger.debug({ func: params.func, elid: params.elid, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'http call');
+      logger.debug(
+        { func: params.func, elid: params.elid, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'http call',
+      );
     }
   });
 

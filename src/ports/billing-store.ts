@@ -1,10 +1,4 @@
-import type {
-  BillingItem,
-  EnumerationItem,
-  LocalPeriod,
-  ProcessingModule,
-  Tariff,
-} from '../domain/billing-types.js';
+import type { BillingItem, EnumerationItem, LocalPeriod, ProcessingModule, Tariff } from '../domain/billing-types.js';
 
 export interface ItemPatch {
   readonly status?: number;

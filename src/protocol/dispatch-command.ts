@@ -1,8 +1,8 @@
 import { NotSupportedError } from '../errors/module-error.js';
-import { accountOf } from '../usecases/licence-target.js';
 import { checkevent } from '../usecases/checkevent.js';
 import { closeService } from '../usecases/close.js';
 import { licenceInfo, licenceList } from '../usecases/licence-report.js';
+import { accountOf } from '../usecases/licence-target.js';
 import type { ModuleDeps } from '../usecases/module-deps.js';
 import { openService } from '../usecases/open.js';
 import { prolongService } from '../usecases/prolong.js';
@@ -21,10 +21,15 @@ export async function dispatchCommand(deps: ModuleDeps, command: ModuleCommand):
       return renderFeatures(FEATURES);
     case 'check_connection': {
       const { connection } = command;
-      const module =
-        command.moduleId === null ? undefined : await deps.stores.billing.findModule(command.moduleId);
+      const module = command.moduleId === null ? undefined : await deps.stores.billing.findModule(command.moduleId);
       const params = module ? { ...module.params, ...connection } : connection;
-      const account = accountOf({ id: module?.id ?? 0, name: module?.name ?? 'connection form', module: 'pmcpbillmgr', active: true, params });
+      const account = accountOf({
+        id: module?.id ?? 0,
+        name: module?.name ?? 'connection form',
+        module: 'pmcpbillmgr',
+        active: true,
+        params,
+      });
       const balance = await deps.upstreamFor(account).balance();
       return renderOk({ balance });
     }

@@ -1,7 +1,16 @@
 import { MissedError, ValueError } from '../errors/module-error.js';
 
 /** The functions BILLmanager (or an operator) may call, over the CLI or HTTP (contract §3). */
-export const ITEM_COMMANDS = ['open', 'suspend', 'resume', 'close', 'setparam', 'prolong', 'sync_item', 'license.info'] as const;
+export const ITEM_COMMANDS = [
+  'open',
+  'suspend',
+  'resume',
+  'close',
+  'setparam',
+  'prolong',
+  'sync_item',
+  'license.info',
+] as const;
 export const OTHER_COMMANDS = ['features', 'check_connection', 'checkevent', 'fixchilds', 'license'] as const;
 
 export type ItemCommandName = (typeof ITEM_COMMANDS)[number];
@@ -9,7 +18,11 @@ export type OtherCommandName = (typeof OTHER_COMMANDS)[number];
 
 export type ModuleCommand =
   | { readonly name: ItemCommandName; readonly item: number; readonly runningoperation: number | null }
-  | { readonly name: 'check_connection'; readonly connection: Readonly<Record<string, string>>; readonly moduleId: number | null }
+  | {
+      readonly name: 'check_connection';
+      readonly connection: Readonly<Record<string, string>>;
+      readonly moduleId: number | null;
+    }
   | { readonly name: Exclude<OtherCommandName, 'check_connection'> };
 
 function isItemCommand(name: string): name is ItemCommandName {
@@ -32,7 +45,11 @@ function positiveId(raw: string | undefined, object: string): number | null {
  * Turns the raw parameters of a call (CLI `--key value` pairs or HTTP query/form fields, with `item`
  * and `elid` as synonyms) into a typed command, or a `missed`/`value` error naming the parameter.
  */
-export function parseCommand(name: string | undefined, params: Readonly<Record<string, string>>, connection?: Record<string, string>): ModuleCommand {
+export function parseCommand(
+  name: string | undefined,
+  params: Readonly<Record<string, string>>,
+  connection?: Record<string, string>,
+): ModuleCommand {
   if (!name) throw new MissedError('func', 'No command given (--command NAME, or func=NAME over HTTP)');
   if (isItemCommand(name)) {
     const item = positiveId(params.elid ?? params.item, 'elid');

@@ -55,7 +55,8 @@ export function renderFeatures(spec: FeaturesSpec): string {
   const itemtypes = root.ele('itemtypes');
   for (const name of spec.itemtypes) itemtypes.ele('itemtype', { name });
   const params = root.ele('params');
-  for (const param of spec.params) params.ele('param', param.crypted ? { name: param.name, crypted: 'yes' } : { name: param.name });
+  for (const param of spec.params)
+    params.ele('param', param.crypted ? { name: param.name, crypted: 'yes' } : { name: param.name });
   const features = root.ele('features');
   for (const name of spec.features) features.ele('feature', { name });
   return end(root);

@@ -1,11 +1,5 @@
 import type { Knex } from 'knex';
-import type {
-  BillingItem,
-  EnumerationItem,
-  LocalPeriod,
-  ProcessingModule,
-  Tariff,
-} from '../domain/billing-types.js';
+import type { BillingItem, EnumerationItem, LocalPeriod, ProcessingModule, Tariff } from '../domain/billing-types.js';
 import type { PeriodUnit } from '../domain/catalogue-types.js';
 import type { BillingStore, ItemPatch } from '../ports/billing-store.js';
 
@@ -169,9 +163,7 @@ export class KnexBillingStore implements BillingStore {
   }
 
   private tariffQuery() {
-    return this.db('pricelist')
-      .leftJoin('itemtype', 'itemtype.id', 'pricelist.itemtype')
-      .select(TARIFF_COLUMNS);
+    return this.db('pricelist').leftJoin('itemtype', 'itemtype.id', 'pricelist.itemtype').select(TARIFF_COLUMNS);
   }
 
   private async withParams(rows: Row[]): Promise<ProcessingModule[]> {

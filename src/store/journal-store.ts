@@ -1,5 +1,11 @@
 import type { Knex } from 'knex';
-import type { JournalAction, JournalEntry, JournalState, JournalStore, NewJournalEntry } from '../ports/module-store.js';
+import type {
+  JournalAction,
+  JournalEntry,
+  JournalState,
+  JournalStore,
+  NewJournalEntry,
+} from '../ports/module-store.js';
 import { isUniqueViolation } from './is-unique-violation.js';
 
 const TABLE = 'cpbillmgr_journal';

@@ -14,7 +14,7 @@ const source: Knex.MigrationSource<string> = {
   },
 };
 
-const config: Knex.MigratorConfig = { migrationSource: source, tableName: TABLE, loadExtensions: [] };
+const config: Knex.MigratorConfig = { migrationSource: source, tableName: TABLE };
 
 /** Creates or upgrades the module's own `cpbillmgr_*` tables; returns the names it applied. */
 export async function migrateLatest(knex: Knex): Promise<string[]> {

@@ -73,7 +73,9 @@ async function checkModule(
   const byId = new Map(listing.map((licence) => [licence.id, licence]));
   const links = await deps.stores.links.listByModule(module.id);
   report.linked += links.length;
-  const items = new Map((await deps.stores.billing.findItems(links.map((link) => link.item))).map((item) => [item.id, item]));
+  const items = new Map(
+    (await deps.stores.billing.findItems(links.map((link) => link.item))).map((item) => [item.id, item]),
+  );
   const changed: Array<{ link: LicenceLink; licence: UpstreamLicence }> = [];
   for (const link of links) {
     const licence = byId.get(link.licenceId);
@@ -96,9 +98,17 @@ async function checkModule(
     const batch = changed.slice(start, start + BATCH);
     await deps.stores.transaction(async (tx) => {
       for (const { link, licence } of batch) {
-        await recordLicence(tx, licence, { item: link.item, module: module.id, periodId: link.periodId, now: deps.now() });
+        await recordLicence(tx, licence, {
+          item: link.item,
+          module: module.id,
+          periodId: link.periodId,
+          now: deps.now(),
+        });
         if (link.status !== licence.status) {
-          deps.logger.info({ item: link.item, licence: licence.id, from: link.status, to: licence.status }, 'licence status changed upstream');
+          deps.logger.info(
+            { item: link.item, licence: licence.id, from: link.status, to: licence.status },
+            'licence status changed upstream',
+          );
         }
       }
     });

@@ -67,7 +67,14 @@ export async function loadLicenceTarget(deps: ModuleDeps, itemId: number): Promi
     throw new AccessError(`item #${itemId} is not served by ${MODULE_NAME}`, 'item', String(itemId));
   }
   const account = accountOf(module);
-  const common = { carrier, carrierTariff, module, account, client: deps.upstreamFor(account), conf: deps.confs[account.api] };
+  const common = {
+    carrier,
+    carrierTariff,
+    module,
+    account,
+    client: deps.upstreamFor(account),
+    conf: deps.confs[account.api],
+  };
 
   if (carrier.parentId === null) {
     if (!carrier.ip) throw new MissedError('ip', `item #${itemId} has no IP address to license`);

@@ -18,7 +18,11 @@ import { refreshLicence } from './refresh-licence.js';
  * `--runningoperation` a retried call is answered from the journal; an unanswered renewal is settled
  * by comparing the licence's expiry with the one recorded before sending.
  */
-export function prolongService(deps: ModuleDeps, itemId: number, runningoperation: number | null): Promise<CommandResult> {
+export function prolongService(
+  deps: ModuleDeps,
+  itemId: number,
+  runningoperation: number | null,
+): Promise<CommandResult> {
   return deps.itemLocks.run(`item:${itemId}`, async () => {
     const target = await loadLicenceTarget(deps, itemId);
     const link = await currentLink(deps, target);
@@ -26,7 +30,10 @@ export function prolongService(deps: ModuleDeps, itemId: number, runningoperatio
     if (link.status === LicenceStatus.deleted) {
       throw new ValueError(`licence #${link.licenceId} is deleted upstream and can't be prolonged`, 'licence');
     }
-    const key = runningoperation === null ? `prolong-${itemId}-${randomUUID().slice(0, 8)}` : `prolong-${itemId}-ro${runningoperation}`;
+    const key =
+      runningoperation === null
+        ? `prolong-${itemId}-${randomUUID().slice(0, 8)}`
+        : `prolong-${itemId}-ro${runningoperation}`;
     const previous = await deps.stores.journal.findByKey(key);
     if (previous?.state === 'done') return linkResult(link);
     const open = await deps.stores.journal.findOpen(itemId);
@@ -56,7 +63,11 @@ export function prolongService(deps: ModuleDeps, itemId: number, runningoperatio
       await target.client.prolong(link.licenceId, period);
     } catch (error) {
       if (error instanceof UpstreamError) {
-        await deps.stores.journal.settle(entry.id, { state: 'failed', note: `${error.type}: ${error.message}` }, isoNow(deps));
+        await deps.stores.journal.settle(
+          entry.id,
+          { state: 'failed', note: `${error.type}: ${error.message}` },
+          isoNow(deps),
+        );
       }
       throw error;
     }

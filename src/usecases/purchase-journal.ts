@@ -6,7 +6,7 @@ import { UpstreamError } from '../errors/upstream-error.js';
 import type { JournalEntry, LicenceLink, Stores } from '../ports/module-store.js';
 import type { UpstreamClient, UpstreamLicence } from '../ports/upstream-client.js';
 import type { LicenceTarget } from './licence-target.js';
-import { type ModuleDeps, isoNow } from './module-deps.js';
+import { isoNow, type ModuleDeps } from './module-deps.js';
 import { recordLicence } from './record-licence.js';
 
 const OWNER = `${hostname()}:${process.pid}`;
@@ -55,19 +55,38 @@ export async function settleOrder(
     );
   if (found) {
     await deps.stores.transaction(async (tx) => {
-      await tx.journal.settle(entry.id, { state: 'done', licenceId: found.id, note: 'found upstream after an unanswered order' }, isoNow(deps));
+      await tx.journal.settle(
+        entry.id,
+        { state: 'done', licenceId: found.id, note: 'found upstream after an unanswered order' },
+        isoNow(deps),
+      );
       const existing = await tx.links.get(entry.item);
       if (!existing || existing.licenceId === found.id) {
-        await recordLicence(tx, found, { item: entry.item, module: entry.module, periodId: entry.periodId, now: deps.now() });
+        await recordLicence(tx, found, {
+          item: entry.item,
+          module: entry.module,
+          periodId: entry.periodId,
+          now: deps.now(),
+        });
       }
     });
-    deps.logger.warn({ item: entry.item, key: entry.key, licence: found.id }, 'unanswered order found upstream and recorded');
+    deps.logger.warn(
+      { item: entry.item, key: entry.key, licence: found.id },
+      'unanswered order found upstream and recorded',
+    );
     return 'done';
   }
   const ageSeconds = (deps.now().getTime() - Date.parse(entry.createdAt)) / 1000;
   if (ageSeconds < deps.policy.orderWindowSeconds) return 'pending';
-  await deps.stores.journal.settle(entry.id, { state: 'lost', note: `not found upstream ${Math.round(ageSeconds)} s after the intent` }, isoNow(deps));
-  deps.logger.warn({ item: entry.item, key: entry.key }, 'unanswered order not found upstream after the order window: marked lost');
+  await deps.stores.journal.settle(
+    entry.id,
+    { state: 'lost', note: `not found upstream ${Math.round(ageSeconds)} s after the intent` },
+    isoNow(deps),
+  );
+  deps.logger.warn(
+    { item: entry.item, key: entry.key },
+    'unanswered order not found upstream after the order window: marked lost',
+  );
   return 'lost';
 }
 
@@ -132,32 +151,48 @@ export async function ensureLicence(
   }
 }
 
-async function placeOrder(deps: ModuleDeps, target: LicenceTarget, entry: JournalEntry, plan: OrderPlan): Promise<LicenceLink> {
+async function placeOrder(
+  deps: ModuleDeps,
+  target: LicenceTarget,
+  entry: JournalEntry,
+  plan: OrderPlan,
+): Promise<LicenceLink> {
   let licenceId: number;
   try {
     licenceId = await target.client.order({ ...plan, ip: target.ip, licname: target.licname, remoteid: entry.key });
   } catch (error) {
     if (error instanceof UpstreamError) {
-      await deps.stores.journal.settle(entry.id, { state: 'failed', note: `${error.type}: ${error.message}` }, isoNow(deps));
+      await deps.stores.journal.settle(
+        entry.id,
+        { state: 'failed', note: `${error.type}: ${error.message}` },
+        isoNow(deps),
+      );
     }
     // Unanswered orders keep their intent: the next call or checkevent looks them up by key.
     throw error;
   }
   deps.fault('after-upstream-order');
-  const licence = await target.client.get(licenceId).catch((): UpstreamLicence => ({
-    id: licenceId,
-    packageId: plan.pkg.id,
-    ip: target.ip,
-    licname: target.licname,
-    remoteid: entry.key,
-    lickey: '',
-    status: 5,
-    expiredate: '',
-    createdate: isoNow(deps).slice(0, 10),
-  }));
+  const licence = await target.client.get(licenceId).catch(
+    (): UpstreamLicence => ({
+      id: licenceId,
+      packageId: plan.pkg.id,
+      ip: target.ip,
+      licname: target.licname,
+      remoteid: entry.key,
+      lickey: '',
+      status: 5,
+      expiredate: '',
+      createdate: isoNow(deps).slice(0, 10),
+    }),
+  );
   return deps.stores.transaction(async (tx) => {
     await tx.journal.settle(entry.id, { state: 'done', licenceId }, isoNow(deps));
-    return recordLicence(tx, licence, { item: entry.item, module: entry.module, periodId: plan.period.id, now: deps.now() });
+    return recordLicence(tx, licence, {
+      item: entry.item,
+      module: entry.module,
+      periodId: plan.period.id,
+      now: deps.now(),
+    });
   });
 }
 

@@ -21,7 +21,11 @@ export interface RecordOptions {
  * status, expiry, `licenseid`/`lickey` params) — the writes BILLmanager's post-calls would make.
  * Idempotent: writing the same licence twice changes nothing the second time.
  */
-export async function recordLicence(stores: Stores, licence: UpstreamLicence, options: RecordOptions): Promise<LicenceLink> {
+export async function recordLicence(
+  stores: Stores,
+  licence: UpstreamLicence,
+  options: RecordOptions,
+): Promise<LicenceLink> {
   const link: LicenceLink = {
     item: options.item,
     module: options.module,
@@ -43,7 +47,9 @@ export async function recordLicence(stores: Stores, licence: UpstreamLicence, op
     ...(item && !item.opendate ? { opendate: now.slice(0, 10) } : {}),
   });
   const params = await stores.billing.getParams(options.item);
-  if (params.licenseid !== String(licence.id)) await stores.billing.saveParam(options.item, 'licenseid', String(licence.id));
-  if (licence.lickey && params.lickey !== licence.lickey) await stores.billing.saveParam(options.item, 'lickey', licence.lickey);
+  if (params.licenseid !== String(licence.id))
+    await stores.billing.saveParam(options.item, 'licenseid', String(licence.id));
+  if (licence.lickey && params.lickey !== licence.lickey)
+    await stores.billing.saveParam(options.item, 'lickey', licence.lickey);
   return link;
 }

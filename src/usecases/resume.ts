@@ -16,7 +16,11 @@ export function resumeService(deps: ModuleDeps, itemId: number): Promise<Command
       return { item: itemId, status: LicenceStatus.active };
     }
     if (link.status === LicenceStatus.deleted) {
-      throw new ValueError(`licence #${link.licenceId} of item #${itemId} is deleted upstream`, 'licence', String(link.licenceId));
+      throw new ValueError(
+        `licence #${link.licenceId} of item #${itemId} is deleted upstream`,
+        'licence',
+        String(link.licenceId),
+      );
     }
     if (link.status !== LicenceStatus.active) await target.client.resume(link.licenceId);
     const updated = await refreshLicence(deps, target, link);

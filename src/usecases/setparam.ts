@@ -22,7 +22,10 @@ export function setparamService(deps: ModuleDeps, itemId: number): Promise<Comma
       wanted = planOrder(deps, target).pkg.id;
     } catch (error) {
       if (!(error instanceof NotConfiguredError)) throw error;
-      deps.logger.warn({ item: itemId, err: error.message }, 'setparam: package not resolvable, only the IP is checked');
+      deps.logger.warn(
+        { item: itemId, err: error.message },
+        'setparam: package not resolvable, only the IP is checked',
+      );
     }
     if (wanted !== undefined && wanted !== link.packageId) {
       throw new NotSupportedError(
@@ -34,7 +37,10 @@ export function setparamService(deps: ModuleDeps, itemId: number): Promise<Comma
     if (target.ip === link.ip) return linkResult(link);
     await target.client.edit(link.licenceId, { ip: target.ip });
     const moved = await markLink(deps, link, { ip: target.ip }, target.carrier.status);
-    deps.logger.info({ item: itemId, licence: link.licenceId, from: link.ip, to: target.ip }, 'licence moved to the new IP');
+    deps.logger.info(
+      { item: itemId, licence: link.licenceId, from: link.ip, to: target.ip },
+      'licence moved to the new IP',
+    );
     return linkResult(moved);
   });
 }

@@ -15,7 +15,11 @@ export function suspendService(deps: ModuleDeps, itemId: number): Promise<Comman
       return { item: itemId, status: LicenceStatus.suspended };
     }
     if (link.status === LicenceStatus.deleted) {
-      throw new ValueError(`licence #${link.licenceId} of item #${itemId} is deleted upstream`, 'licence', String(link.licenceId));
+      throw new ValueError(
+        `licence #${link.licenceId} of item #${itemId} is deleted upstream`,
+        'licence',
+        String(link.licenceId),
+      );
     }
     if (link.status !== LicenceStatus.suspended) await target.client.suspend(link.licenceId);
     await markLink(deps, link, { status: LicenceStatus.suspended }, LicenceStatus.suspended);

@@ -8,7 +8,15 @@ export const PRO = 11;
 export const VDS = 20;
 
 /** Local periods of the Lite tariff: the wiki's list plus 6 months, which package 5 doesn't sell. */
-export const P = { trial: 101, month: 102, quarter: 103, year: 104, lifetime: 105, halfYear: 106, proMonth: 111 } as const;
+export const P = {
+  trial: 101,
+  month: 102,
+  quarter: 103,
+  year: 104,
+  lifetime: 105,
+  halfYear: 106,
+  proMonth: 111,
+} as const;
 
 /**
  * The billing of contract §5 with one pmcpbillmgr module pointing at the sandbox, licence tariffs
@@ -28,9 +36,33 @@ export async function seedBilling(knex: Knex, upstreamUrl: string, api: 4 | 5 = 
   ]);
   await setUpstream(knex, upstreamUrl, 'reseller', 'secret', api);
   await knex('pricelist').insert([
-    { id: LITE, name: 'ISPmanager Lite', intname: '5-ISPmanager Lite', itemtype: 1, addontype: 0, processingmodule: MODULE_ID, active: 'on' },
-    { id: PRO, name: 'ISPmanager Pro', intname: '9-ISPmanager Pro', itemtype: 1, addontype: 0, processingmodule: MODULE_ID, active: 'on' },
-    { id: VDS, name: 'VPS', intname: 'vps', itemtype: 2, addontype: 0, processingmodule: FOREIGN_MODULE_ID, active: 'on' },
+    {
+      id: LITE,
+      name: 'ISPmanager Lite',
+      intname: '5-ISPmanager Lite',
+      itemtype: 1,
+      addontype: 0,
+      processingmodule: MODULE_ID,
+      active: 'on',
+    },
+    {
+      id: PRO,
+      name: 'ISPmanager Pro',
+      intname: '9-ISPmanager Pro',
+      itemtype: 1,
+      addontype: 0,
+      processingmodule: MODULE_ID,
+      active: 'on',
+    },
+    {
+      id: VDS,
+      name: 'VPS',
+      intname: 'vps',
+      itemtype: 2,
+      addontype: 0,
+      processingmodule: FOREIGN_MODULE_ID,
+      active: 'on',
+    },
   ]);
   await knex('period').insert([
     { id: P.trial, pricelist: LITE, length: 14, unit: 'day' },
@@ -43,7 +75,13 @@ export async function seedBilling(knex: Knex, upstreamUrl: string, api: 4 | 5 = 
   ]);
 }
 
-export async function setUpstream(knex: Knex, url: string, username: string, password: string, api: 4 | 5 = 5): Promise<void> {
+export async function setUpstream(
+  knex: Knex,
+  url: string,
+  username: string,
+  password: string,
+  api: 4 | 5 = 5,
+): Promise<void> {
   await knex('processingparam').where({ processingmodule: MODULE_ID }).delete();
   await knex('processingparam').insert([
     { processingmodule: MODULE_ID, intname: 'url', value: url },

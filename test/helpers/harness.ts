@@ -49,9 +49,20 @@ export interface Harness {
   readonly server: RunningServer;
   readonly sandboxUrl: string;
   readonly env: Record<string, string>;
-  http(func: string, params?: Record<string, string | number>, init?: { auth?: string | null; body?: string; contentType?: string }): Promise<{ status: number; xml: string; doc: Doc }>;
-  cli(args: string[], extraEnv?: Record<string, string>, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }>;
-  cpbillmgr(args: string[], extraEnv?: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  http(
+    func: string,
+    params?: Record<string, string | number>,
+    init?: { auth?: string | null; body?: string; contentType?: string },
+  ): Promise<{ status: number; xml: string; doc: Doc }>;
+  cli(
+    args: string[],
+    extraEnv?: Record<string, string>,
+    stdin?: string,
+  ): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  cpbillmgr(
+    args: string[],
+    extraEnv?: Record<string, string>,
+  ): Promise<{ code: number | null; stdout: string; stderr: string }>;
   admin(func: string, params?: Record<string, string | number>): Promise<Doc>;
   ledger(): Promise<Array<Record<string, string>>>;
   licences(): Promise<Array<Record<string, string>>>;
@@ -112,7 +123,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     });
 
   const admin = async (func: string, params: Record<string, string | number> = {}) => {
-    const query = new URLSearchParams({ func, authinfo: 'reseller:secret', ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
+    const query = new URLSearchParams({
+      func,
+      authinfo: 'reseller:secret',
+      ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
+    });
     const response = await fetch(`${sandbox.url}/sandbox/admin?${query}`);
     return parseDoc(await response.text());
   };
@@ -125,7 +140,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sandboxUrl: sandbox.url,
     env,
     http: async (func, params = {}, init = {}) => {
-      const query = new URLSearchParams({ func, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
+      const query = new URLSearchParams({
+        func,
+        ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
+      });
       const headers: Record<string, string> = {};
       if (init.auth === undefined) headers.authorization = `Bearer ${TOKEN}`;
       else if (init.auth !== null) headers.authorization = init.auth;

@@ -30,7 +30,12 @@ export async function createTestDatabase(dialect: 'mysql' | 'sqlite'): Promise<T
     drop: async () => {
       const again = knexFactory({
         client: 'mysql2',
-        connection: { host: root.hostname, port: Number(root.port || 3306), user: root.username, password: root.password },
+        connection: {
+          host: root.hostname,
+          port: Number(root.port || 3306),
+          user: root.username,
+          password: root.password,
+        },
       });
       await again.raw(`DROP DATABASE IF EXISTS \`${name}\``);
       await again.destroy();

@@ -13,7 +13,9 @@ export function registerCatalogue(program: Command): void {
           lines.push(`Preset ${pkg.id}-${pkg.name}`);
           for (const period of pkg.periods) {
             const id = `${period.id}${period.realId ? '' : '*'}`;
-            lines.push(`    period ${id.padEnd(8)} ${describePeriod(period).padEnd(14)} api5 period=${monthsOf(period)}`);
+            lines.push(
+              `    period ${id.padEnd(8)} ${describePeriod(period).padEnd(14)} api5 period=${monthsOf(period)}`,
+            );
           }
         }
         lines.push('', '* period-row id assigned by cpbillmgr: the upstream does not publish it');

@@ -7,7 +7,10 @@ export function registerMigrate(program: Command): void {
   program
     .command('migrate')
     .description("create or upgrade the module's own cpbillmgr_* tables in the billing database")
-    .option('--billing-schema', 'also create the billing tables of contract §5 when missing (demo and test billings only)')
+    .option(
+      '--billing-schema',
+      'also create the billing tables of contract §5 when missing (demo and test billings only)',
+    )
     .action((options: { billingSchema?: boolean }) =>
       runVerb(async (app) => {
         if (options.billingSchema) await createBillingSchema(app.db);

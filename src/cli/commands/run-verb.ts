@@ -8,7 +8,10 @@ import { startupError } from '../startup-error.js';
  * Runs a `cpbillmgr` verb with the wiring done and undone around it. Errors end as one human line on
  * stderr and exit code 1 (2 for a start that failed: settings, config file, database).
  */
-export async function runVerb(work: (app: App) => Promise<number | undefined>, options: ComposeOptions = {}): Promise<void> {
+export async function runVerb(
+  work: (app: App) => Promise<number | undefined>,
+  options: ComposeOptions = {},
+): Promise<void> {
   const logger = createLogger();
   let app: App;
   try {
