@@ -28,18 +28,16 @@ describe('bad input gets a typed XML error and changes nothing', () => {
   });
 
   test('When the item belongs to another module, then access', async () => {
-    await h
-      .knex('item')
-      .insert({
-        id: 4242,
-        account: 1,
-        name: 'vps',
-        pricelist: VDS,
-        processingmodule: FOREIGN_MODULE_ID,
-        period: null,
-        status: 2,
-        ip: '192.0.2.1',
-      });
+    await h.knex('item').insert({
+      id: 4242,
+      account: 1,
+      name: 'vps',
+      pricelist: VDS,
+      processingmodule: FOREIGN_MODULE_ID,
+      period: null,
+      status: 2,
+      ip: '192.0.2.1',
+    });
     const { doc } = await h.http('suspend', { elid: 4242 });
     assert.equal(doc.error?.['@type'], 'access');
     assert.equal((await itemRow(h.knex, 4242)).status, 2);
