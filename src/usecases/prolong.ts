@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LicenceStatus } from '../domain/licence-status.js';
 import { InProgressError, NotFoundError, ValueError } from '../errors/module-error.js';
-import { UpstreamError } from '../errors/upstream-error.js';
 import type { JournalEntry } from '../ports/module-store.js';
 import { type CommandResult, linkResult } from './command-result.js';
 import { currentLink } from './current-link.js';
 import { type LicenceTarget, loadLicenceTarget } from './licence-target.js';
 import { isoNow, type ModuleDeps } from './module-deps.js';
 import { planOrder } from './plan-order.js';
-import { ownerGone } from './purchase-journal.js';
+import { ownerGone, sendJournalled } from './purchase-journal.js';
 import { refreshLicence } from './refresh-licence.js';
 
 /**
@@ -59,18 +58,7 @@ export function prolongService(
       isoNow(deps),
     );
     if (!entry) throw new InProgressError(`another renewal of item #${itemId} is in progress`, 'item', String(itemId));
-    try {
-      await target.client.prolong(link.licenceId, period);
-    } catch (error) {
-      if (error instanceof UpstreamError) {
-        await deps.stores.journal.settle(
-          entry.id,
-          { state: 'failed', note: `${error.type}: ${error.message}` },
-          isoNow(deps),
-        );
-      }
-      throw error;
-    }
+    await sendJournalled(deps, entry, () => target.client.prolong(link.licenceId, period));
     deps.fault('after-upstream-prolong');
     const updated = await refreshLicence(deps, target, link);
     await deps.stores.journal.settle(entry.id, { state: 'done', licenceId: link.licenceId }, isoNow(deps));

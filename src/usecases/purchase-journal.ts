@@ -157,20 +157,9 @@ async function placeOrder(
   entry: JournalEntry,
   plan: OrderPlan,
 ): Promise<LicenceLink> {
-  let licenceId: number;
-  try {
-    licenceId = await target.client.order({ ...plan, ip: target.ip, licname: target.licname, remoteid: entry.key });
-  } catch (error) {
-    if (error instanceof UpstreamError) {
-      await deps.stores.journal.settle(
-        entry.id,
-        { state: 'failed', note: `${error.type}: ${error.message}` },
-        isoNow(deps),
-      );
-    }
-    // Unanswered orders keep their intent: the next call or checkevent looks them up by key.
-    throw error;
-  }
+  const licenceId = await sendJournalled(deps, entry, () =>
+    target.client.order({ ...plan, ip: target.ip, licname: target.licname, remoteid: entry.key }),
+  );
   deps.fault('after-upstream-order');
   const licence = await target.client.get(licenceId).catch(
     (): UpstreamLicence => ({
@@ -197,3 +186,22 @@ async function placeOrder(
 }
 
 export type { Stores };
+
+/**
+ * Sends a journalled purchase. A refusal (upstream error document) settles the entry as failed; an
+ * unanswered call keeps the intent, so the next call or checkevent looks for its effect upstream.
+ */
+export async function sendJournalled<T>(deps: ModuleDeps, entry: JournalEntry, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (error instanceof UpstreamError) {
+      await deps.stores.journal.settle(
+        entry.id,
+        { state: 'failed', note: `${error.type}: ${error.message}` },
+        isoNow(deps),
+      );
+    }
+    throw error;
+  }
+}
