@@ -68,7 +68,7 @@ for (const dialect of ['mysql', 'sqlite'] as const) {
     });
 
     test('When any verb is asked for --help, then it prints usage and exits 0', async () => {
-      for (const verb of ['serve', 'checkevent', 'fixchilds', 'migrate', 'catalogue', 'sandbox', 'demo']) {
+      for (const verb of ['serve', 'check', 'checkevent', 'fixchilds', 'migrate', 'catalogue', 'sandbox', 'demo']) {
         const run = await h.cpbillmgr([verb, '--help']);
         assert.equal(run.code, 0, verb);
         assert.match(run.stdout, /Usage: cpbillmgr/, verb);
@@ -91,6 +91,17 @@ for (const dialect of ['mysql', 'sqlite'] as const) {
       assert.equal(run.code, 0);
       assert.match(run.stdout, /Preset 5-ISPmanager Lite/);
       assert.match(run.stdout, /period 8 +1 month/);
+    });
+
+    test('When check runs, then every served tariff period is shown with its upstream mapping and the unmapped one fails', async () => {
+      const run = await h.cpbillmgr(['check']);
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.match(
+        run.stdout,
+        /ok +module #1 tariff #10 '5-ISPmanager Lite' local period #102 \(1 month\) → package 5/,
+      );
+      assert.match(run.stdout, /won't work \(1\)/);
+      assert.match(run.stdout, /missing module #1 tariff #10 '5-ISPmanager Lite' local period #106 \(6 months\)/);
     });
 
     test('When cpbillmgr.conf has a broken line, then commands refuse to start naming file and line', async () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerCatalogue } from './commands/catalogue-command.js';
+import { registerCheck } from './commands/check-command.js';
 import { registerCheckevent } from './commands/checkevent-command.js';
 import { registerDemo } from './commands/demo-command.js';
 import { registerFixchilds } from './commands/fixchilds-command.js';
@@ -16,6 +17,7 @@ registerServe(program);
 registerCheckevent(program);
 registerFixchilds(program);
 registerMigrate(program);
+registerCheck(program);
 registerCatalogue(program);
 registerSandbox(program);
 registerDemo(program);
