@@ -147,6 +147,17 @@ export async function ensureLicence(
       isoNow(deps),
     );
     if (!entry) continue;
+    // Our first look at the link and our claim are separate reads: a call that settled in between
+    // has released its claim and recorded its licence, which is visible now that ours succeeded.
+    const raced = await stores.links.get(item);
+    if (raced && raced.status !== 4) {
+      await stores.journal.settle(
+        entry.id,
+        { state: 'failed', note: 'not sent: another call recorded a licence first' },
+        isoNow(deps),
+      );
+      return raced;
+    }
     return placeOrder(deps, target, entry, { pkg, period });
   }
 }
