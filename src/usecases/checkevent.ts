@@ -4,6 +4,7 @@ import { LicenceStatus } from '../domain/licence-status.js';
 import { ModuleError } from '../errors/module-error.js';
 import type { LicenceLink } from '../ports/module-store.js';
 import type { UpstreamLicence } from '../ports/upstream-client.js';
+import { convergeAddons } from './converge-addons.js';
 import { accountOf } from './licence-target.js';
 import type { ModuleDeps } from './module-deps.js';
 import { settleOrder } from './purchase-journal.js';
@@ -16,6 +17,7 @@ export interface CheckeventReport {
   linked: number;
   updated: number;
   settled: number;
+  addonActions: number;
   problems: string[];
 }
 
@@ -29,7 +31,15 @@ const BATCH = 200;
  * and a manual run from overlapping.
  */
 export async function checkevent(deps: ModuleDeps, progress?: (line: string) => void): Promise<CheckeventReport> {
-  const report: CheckeventReport = { modules: 0, upstreamLicences: 0, linked: 0, updated: 0, settled: 0, problems: [] };
+  const report: CheckeventReport = {
+    modules: 0,
+    upstreamLicences: 0,
+    linked: 0,
+    updated: 0,
+    settled: 0,
+    addonActions: 0,
+    problems: [],
+  };
   const holder = `${hostname()}:${process.pid}:${Date.now()}`;
   if (!(await deps.stores.locks.tryAcquire(LOCK, holder, 900, deps.now()))) {
     return { ...report, skipped: 'another checkevent is running' };
@@ -40,6 +50,7 @@ export async function checkevent(deps: ModuleDeps, progress?: (line: string) => 
       report.modules += 1;
       try {
         await checkModule(deps, module, report, progress);
+        await convergeModuleAddons(deps, module, report);
       } catch (error) {
         const message = error instanceof ModuleError ? `${error.type}: ${error.message}` : String(error);
         report.problems.push(`module #${module.id} '${module.name}': ${message}`);
@@ -86,7 +97,7 @@ async function checkModule(
       }
       continue;
     }
-    if (item?.status === LicenceStatus.deleted && licence.status === LicenceStatus.active) {
+    if (item?.status === LicenceStatus.deleted && item.parentId === null && licence.status === LicenceStatus.active) {
       report.problems.push(`item #${link.item} is deleted but licence #${licence.id} is still active upstream`);
       continue;
     }
@@ -115,6 +126,16 @@ async function checkModule(
     report.updated += batch.length;
     progress?.(`module #${module.id}: ${Math.min(start + BATCH, changed.length)}/${changed.length} changes written`);
   }
+}
+
+export async function convergeModuleAddons(
+  deps: ModuleDeps,
+  module: ProcessingModule,
+  report: CheckeventReport,
+): Promise<void> {
+  const addons = await convergeAddons(deps, module, await deps.stores.links.listByModule(module.id));
+  report.addonActions += addons.actions.length;
+  report.problems.push(...addons.problems);
 }
 
 function differs(link: LicenceLink, licence: UpstreamLicence): boolean {
