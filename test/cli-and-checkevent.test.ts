@@ -91,6 +91,7 @@ for (const dialect of ['mysql', 'sqlite'] as const) {
       assert.equal(run.code, 0);
       assert.match(run.stdout, /Preset 5-ISPmanager Lite/);
       assert.match(run.stdout, /period 8 +1 month/);
+      assert.match(run.stdout, /refreshed from module #1's upstream/);
     });
 
     test('When check runs, then every served tariff period is shown with its upstream mapping and the unmapped one fails', async () => {

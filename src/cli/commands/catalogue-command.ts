@@ -1,15 +1,20 @@
 import type { Command } from 'commander';
 import { describePeriod, monthsOf } from '../../domain/catalogue-types.js';
+import { refreshCatalogue } from '../../usecases/refresh-catalogue.js';
 import { runVerb } from './run-verb.js';
 
 export function registerCatalogue(program: Command): void {
   program
     .command('catalogue')
     .description('list the upstream packages and their order periods (ids, lengths, wire values)')
-    .action(() =>
+    .option('--builtin', "don't ask the upstream's pricelist.export")
+    .action((options: { builtin?: boolean }) =>
       runVerb(async (app) => {
-        const lines: string[] = [];
-        for (const pkg of app.catalogue.packages) {
+        const { catalogue, source } = options.builtin
+          ? { catalogue: app.catalogue, source: 'built-in' }
+          : await refreshCatalogue(app.deps);
+        const lines: string[] = [`# source: ${source}`];
+        for (const pkg of catalogue.packages) {
           lines.push(`Preset ${pkg.id}-${pkg.name}`);
           for (const period of pkg.periods) {
             const id = `${period.id}${period.realId ? '' : '*'}`;
