@@ -92,6 +92,9 @@ describe('money safety: one licence per item whatever the concurrency, retries o
       CPBILLMGR_FAULT: 'after-upstream-prolong',
     });
     assert.equal(crashed.code, 70);
+    // BILLmanager retries the renewal that got no answer: it must not be charged again.
+    const retry = await h.cli(['--command', 'prolong', '--item', String(item), '--runningoperation', '9']);
+    assert.equal(retry.code, 0, retry.stdout);
     const sync = await h.cli(['--command', 'sync_item', '--item', String(item)]);
     assert.equal(sync.code, 0, sync.stdout);
     const upstream = (await h.licences()).find((l) => l.id === id);

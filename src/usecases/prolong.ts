@@ -33,10 +33,15 @@ export function prolongService(
       runningoperation === null
         ? `prolong-${itemId}-${randomUUID().slice(0, 8)}`
         : `prolong-${itemId}-ro${runningoperation}`;
+    // An unanswered renewal found to have taken effect was this call's earlier attempt (BILLmanager
+    // retries what got no answer; checkevent re-decides from the refreshed expiry): renewing again
+    // would charge twice.
+    const open = await deps.stores.journal.findOpen(itemId);
+    if (open && (await settleProlong(deps, target, open)) === 'done') {
+      return linkResult(await refreshLicence(deps, target, link));
+    }
     const previous = await deps.stores.journal.findByKey(key);
     if (previous?.state === 'done') return linkResult(link);
-    const open = await deps.stores.journal.findOpen(itemId);
-    if (open) await settleProlong(deps, target, open);
 
     const { period } = planOrder(deps, target);
     if (period.unit === 'lifetime') return linkResult(link);
@@ -68,8 +73,12 @@ export function prolongService(
 }
 
 /** An unanswered renewal happened iff the licence now expires later than before it was sent. */
-export async function settleProlong(deps: ModuleDeps, target: LicenceTarget, entry: JournalEntry): Promise<void> {
-  if (entry.action !== 'prolong' || entry.licenceId === null) return;
+export async function settleProlong(
+  deps: ModuleDeps,
+  target: LicenceTarget,
+  entry: JournalEntry,
+): Promise<'done' | 'lost' | 'skipped'> {
+  if (entry.action !== 'prolong' || entry.licenceId === null) return 'skipped';
   if (!ownerGone(deps, entry)) throw new InProgressError(`a renewal of item #${entry.item} is in progress`, 'item');
   const licence = await target.client.get(entry.licenceId);
   const renewed = licence.expiredate !== '' && licence.expiredate > (entry.oldExpiredate ?? '');
@@ -80,4 +89,5 @@ export async function settleProlong(deps: ModuleDeps, target: LicenceTarget, ent
       : { state: 'lost', note: 'expiry unchanged: the unanswered renewal did not take effect' },
     isoNow(deps),
   );
+  return renewed ? 'done' : 'lost';
 }
