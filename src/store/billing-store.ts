@@ -64,6 +64,8 @@ function rowToEnumerationItem(row: Row): EnumerationItem {
   };
 }
 
+const ID_CHUNK = 1000;
+
 const TARIFF_COLUMNS = [
   'pricelist.id',
   'pricelist.name',
@@ -84,8 +86,13 @@ export class KnexBillingStore implements BillingStore {
   }
 
   async findItems(ids: readonly number[]): Promise<BillingItem[]> {
-    if (ids.length === 0) return [];
-    return (await this.db('item').whereIn('id', ids)).map(rowToItem);
+    // Chunked: checkevent asks for every linked item, and SQLite caps bound variables per statement.
+    const items: BillingItem[] = [];
+    for (let start = 0; start < ids.length; start += ID_CHUNK) {
+      const rows = await this.db('item').whereIn('id', ids.slice(start, start + ID_CHUNK));
+      items.push(...rows.map(rowToItem));
+    }
+    return items;
   }
 
   async findTariff(id: number): Promise<Tariff | undefined> {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { MODULE_NAME, type ProcessingModule } from '../domain/billing-types.js';
+import { type BillingItem, MODULE_NAME, type ProcessingModule } from '../domain/billing-types.js';
 import { LicenceStatus } from '../domain/licence-status.js';
 import { ModuleError } from '../errors/module-error.js';
 import type { LicenceLink } from '../ports/module-store.js';
@@ -49,8 +49,8 @@ export async function checkevent(deps: ModuleDeps, progress?: (line: string) => 
       if (!module.active) continue;
       report.modules += 1;
       try {
-        await checkModule(deps, module, report, progress);
-        await convergeModuleAddons(deps, module, report);
+        const linkedItems = await checkModule(deps, module, report, progress);
+        await convergeModuleAddons(deps, module, report, linkedItems);
       } catch (error) {
         const message = error instanceof ModuleError ? `${error.type}: ${error.message}` : String(error);
         report.problems.push(`module #${module.id} '${module.name}': ${message}`);
@@ -69,7 +69,7 @@ async function checkModule(
   module: ProcessingModule,
   report: CheckeventReport,
   progress?: (line: string) => void,
-): Promise<void> {
+): Promise<ReadonlyMap<number, BillingItem>> {
   const client = deps.upstreamFor(accountOf(module));
   const listing = await client.list();
   report.upstreamLicences += listing.length;
@@ -77,7 +77,11 @@ async function checkModule(
 
   for (const entry of await deps.stores.journal.listOpen()) {
     if (entry.module !== module.id || entry.action !== 'order') continue;
-    const outcome = await deps.itemLocks.run(`item:${entry.item}`, () => settleOrder(deps, client, entry, listing));
+    const outcome = await deps.itemLocks.run(`item:${entry.item}`, async () => {
+      // The sender may have settled it while we waited for the item lock.
+      const still = await deps.stores.journal.findOpen(entry.item);
+      return still?.id === entry.id ? settleOrder(deps, client, entry, listing) : 'done';
+    });
     if (outcome !== 'pending') report.settled += 1;
   }
 
@@ -126,14 +130,16 @@ async function checkModule(
     report.updated += batch.length;
     progress?.(`module #${module.id}: ${Math.min(start + BATCH, changed.length)}/${changed.length} changes written`);
   }
+  return items;
 }
 
 export async function convergeModuleAddons(
   deps: ModuleDeps,
   module: ProcessingModule,
   report: CheckeventReport,
+  linkedItems: ReadonlyMap<number, BillingItem>,
 ): Promise<void> {
-  const addons = await convergeAddons(deps, module, await deps.stores.links.listByModule(module.id));
+  const addons = await convergeAddons(deps, module, await deps.stores.links.listByModule(module.id), linkedItems);
   report.addonActions += addons.actions.length;
   report.problems.push(...addons.problems);
 }

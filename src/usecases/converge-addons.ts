@@ -33,6 +33,8 @@ export async function convergeAddons(
   deps: ModuleDeps,
   module: ProcessingModule,
   links: readonly LicenceLink[],
+  /** Linked items the mirror pass already read; carriers deleted since are found among them. */
+  linkedItems: ReadonlyMap<number, BillingItem>,
 ): Promise<AddonReport> {
   const report: AddonReport = { actions: [], problems: [] };
   const billing = deps.stores.billing;
@@ -41,8 +43,11 @@ export async function convergeAddons(
   );
   const live = await billing.listItemsOfTariffs(addonTariffs.map((t) => t.id));
   const liveIds = new Set(live.map((item) => item.id));
-  const gone = await billing.findItems(links.filter((l) => !liveIds.has(l.item)).map((l) => l.item));
-  const carriers = [...live, ...gone.filter((item) => item.parentId !== null)];
+  const gone = links
+    .filter((link) => !liveIds.has(link.item))
+    .map((link) => linkedItems.get(link.item))
+    .filter((item): item is BillingItem => item !== undefined && item.parentId !== null);
+  const carriers = [...live, ...gone];
   const mains = new Map(
     (await billing.findItems([...new Set(carriers.map((c) => c.parentId as number))])).map((m) => [m.id, m]),
   );
