@@ -21,8 +21,9 @@ function pkg(
     unit,
     cost,
     realId: real === 'real',
+    sold: true,
   }));
-  return { id, name, line, edition, periods };
+  return { id, name, line, edition, periods, sold: true };
 }
 
 const TRIAL = 14;

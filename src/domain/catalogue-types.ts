@@ -16,6 +16,8 @@ export interface CataloguePeriod {
   readonly cost: number;
   /** False when the id was assigned by cpbillmgr because the real row id is not public. */
   readonly realId: boolean;
+  /** False when the upstream no longer sells this period (lifetime licences: not since 2018-07-09). */
+  readonly sold: boolean;
 }
 
 /** Product lines the upstream's one-licence-per-IP rules work on. */
@@ -36,6 +38,13 @@ export interface CataloguePackage {
   /** `pro` licences shadow `lite` ones on the same IP (wiki FAQ). */
   readonly edition: 'lite' | 'pro' | 'other';
   readonly periods: readonly CataloguePeriod[];
+  /** False when the upstream no longer sells or renews it; kept for configurations written for it. */
+  readonly sold: boolean;
+  /**
+   * The quantity add-on (`addon_<id>=<count>`, cluster nodes) an order of this package must carry,
+   * e.g. 55236 for ispmanager 6 Business; absent for packages without one.
+   */
+  readonly nodeAddon?: number;
 }
 
 export interface Catalogue {

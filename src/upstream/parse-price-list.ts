@@ -27,6 +27,7 @@ export function parsePriceList(doc: XmlNode, catalogue: Catalogue): CataloguePac
       line: known?.line ?? guessLine(textOf(row, 'name')),
       edition: known?.edition ?? 'other',
       periods: periods.length > 0 ? periods : (known?.periods ?? []),
+      sold: true,
     });
   }
   return packages;
@@ -41,7 +42,7 @@ function toPeriod(node: XmlNode, known: CataloguePackage | undefined): Catalogue
   const match = known?.periods.find((period) => period.unit === unit && period.length === length);
   const id = Number.isInteger(rowId) && rowId > 0 ? rowId : match?.id;
   if (id === undefined) return undefined;
-  return { id, length, unit, cost: Number.isFinite(cost) ? cost : 0, realId: match?.realId ?? rowId > 0 };
+  return { id, length, unit, cost: Number.isFinite(cost) ? cost : 0, realId: match?.realId ?? rowId > 0, sold: true };
 }
 
 function unitOf(type: string): PeriodUnit | undefined {
