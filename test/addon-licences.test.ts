@@ -14,10 +14,13 @@ const nextIp = () => {
   return `203.0.${100 + Math.floor(ipCounter / 200)}.${(ipCounter % 200) + 1}`;
 };
 
-async function checkevent(h: Harness): Promise<string> {
-  const run = await h.cpbillmgr(['checkevent']);
+async function checkevent(h: Harness, env: Record<string, string> = {}): Promise<string> {
+  const run = await h.cpbillmgr(['checkevent'], env);
   return run.stdout + run.stderr;
 }
+
+/** The module's calendar moved by `days`, as the sandbox's clock is. */
+const movedDays = (days: number) => ({ CPBILLMGR_CLOCK_OFFSET_SECONDS: String(days * 86_400) });
 
 describe("add-on licences with the wiki's example cpbillmgr.conf, upstream on BILLmanager 4", () => {
   let h: Harness;
@@ -140,17 +143,25 @@ describe('renewal of a 1-month licence under a yearly server (cpbillmgr5.conf, u
     const months = (Date.parse(firstExpiry) - Date.now()) / (30 * 86_400_000);
     assert.ok(months > 0.9 && months < 1.1, `a 1-month licence, expires ${firstExpiry}`);
 
-    await h.admin('clock.advance', { days: 32 });
-    const output = await checkevent(h);
+    // One day before the licence expires, with the server active: renewed ahead, never suspended.
+    await h.admin('clock.advance', { days: 30 });
+    const output = await checkevent(h, movedDays(30));
     const renewed = await licence();
     assert.equal(renewed?.status, '2', output);
     assert.ok((renewed?.expiredate ?? '') > firstExpiry);
     assert.equal((await h.ledger()).filter((c) => c.licence === id && c.kind === 'prolong').length, 1);
 
+    const again = await checkevent(h, movedDays(30));
+    assert.equal(
+      (await h.ledger()).filter((c) => c.licence === id && c.kind === 'prolong').length,
+      1,
+      `a second pass the same day renews nothing: ${again}`,
+    );
+
     await h.knex('item').where({ id: main }).update({ status: 4 });
-    await checkevent(h);
+    await checkevent(h, movedDays(30));
     await h.admin('clock.advance', { days: 32 });
-    await checkevent(h);
+    await checkevent(h, movedDays(62));
     assert.equal(
       (await h.ledger()).filter((c) => c.licence === id && c.kind === 'prolong').length,
       1,

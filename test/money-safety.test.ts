@@ -76,8 +76,11 @@ describe('money safety: one licence per item whatever the concurrency, retries o
     const second = await h.cli(['--command', 'open', '--item', String(item)]);
     assert.match(second.stdout, /type="in_progress"/);
     assert.equal((await ordersFor('203.0.113.5')).length, 0);
-    // Once the window has passed (0 s here), the order is declared lost and placed once.
-    const third = await h.cli(['--command', 'open', '--item', String(item)], { CPBILLMGR_ORDER_WINDOW_SECONDS: '0' });
+    // Once the window has passed (2 s here; the first call alone waited 3 s), the order is declared lost and placed once.
+    const third = await h.cli(['--command', 'open', '--item', String(item)], {
+      CPBILLMGR_ORDER_WINDOW_SECONDS: '2',
+      CPBILLMGR_UPSTREAM_TIMEOUT_MS: '500',
+    });
     assert.equal(third.code, 0, third.stdout);
     assert.equal((await ordersFor('203.0.113.5')).length, 1);
     const info = await h.http('license.info', { elid: item });
@@ -88,7 +91,7 @@ describe('money safety: one licence per item whatever the concurrency, retries o
     const item = await addLicenceItem(h.knex, { period: P.month, ip: '203.0.113.6' });
     await h.http('open', { elid: item });
     const id = (await itemParams(h.knex, item)).licenseid;
-    const crashed = await h.cli(['--command', 'prolong', '--item', String(item)], {
+    const crashed = await h.cli(['--command', 'prolong', '--item', String(item), '--runningoperation', '9'], {
       CPBILLMGR_FAULT: 'after-upstream-prolong',
     });
     assert.equal(crashed.code, 70);

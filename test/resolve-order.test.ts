@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { BUILTIN_PACKAGES } from '../src/catalogue/builtin-packages.js';
 import { createCatalogue } from '../src/catalogue/create-catalogue.js';
-import type { LocalPeriod, Tariff } from '../src/domain/billing-types.js';
+import type { Tariff, TariffPeriod } from '../src/domain/billing-types.js';
 import { NotConfiguredError } from '../src/errors/module-error.js';
 import { parseModuleConf } from '../src/module-conf/parse-module-conf.js';
 import {
@@ -17,7 +17,18 @@ const FILE = '/usr/local/ispmgr/etc/cpbillmgr5.conf';
 const conf = (text = '') => parseModuleConf(text, FILE, catalogue);
 
 function tariff(intname: string, addontype: number, itemtype = 'vds'): Tariff {
-  return { id: 1, name: intname, intname, itemtype, parentId: null, addontype, processingModuleId: 1, active: true };
+  return {
+    id: 1,
+    name: intname,
+    intname,
+    itemtype,
+    parentId: null,
+    addontype,
+    active: true,
+    moduleIds: [1],
+    defaultEnumerationItemId: null,
+    defaultBool: null,
+  };
 }
 const enumAddon = (name: string): LicenceSource => ({ kind: 'addon', name, addonTariff: tariff('ispmgr', 3) });
 const boolAddon = (intname: string): LicenceSource => ({
@@ -27,12 +38,12 @@ const boolAddon = (intname: string): LicenceSource => ({
 });
 const standalone = (intname: string): LicenceSource => ({ kind: 'standalone', tariff: tariff(intname, 0, 'soft') });
 
-const month: LocalPeriod = { id: 10, pricelistId: 100, length: 1, unit: 'month' };
-const sixMonths: LocalPeriod = { id: 12, pricelistId: 100, length: 6, unit: 'month' };
-const trial: LocalPeriod = { id: 30, pricelistId: 200, length: 14, unit: 'day' };
-const lifetime: LocalPeriod = { id: 31, pricelistId: 200, length: 1, unit: 'lifetime' };
+const month: TariffPeriod = { id: 10, pricelistId: 100, length: 1, unit: 'month' };
+const sixMonths: TariffPeriod = { id: 12, pricelistId: 100, length: 6, unit: 'month' };
+const trial: TariffPeriod = { id: 30, pricelistId: 200, length: 14, unit: 'day' };
+const lifetime: TariffPeriod = { id: 31, pricelistId: 200, length: 1, unit: 'lifetime' };
 
-function resolve(api: 4 | 5, source: LicenceSource, localPeriod: LocalPeriod = month, text = ''): ResolvedOrder {
+function resolve(api: 4 | 5, source: LicenceSource, localPeriod: TariffPeriod = month, text = ''): ResolvedOrder {
   return resolveOrder({ api, catalogue, conf: conf(text), source, localPeriod });
 }
 const ids = (order: ResolvedOrder) => [order.pkg.id, order.period.id];

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_PACKAGES } from '../src/catalogue/builtin-packages.js';
 import { createCatalogue } from '../src/catalogue/create-catalogue.js';
-import type { LocalPeriod, Tariff } from '../src/domain/billing-types.js';
+import type { Tariff, TariffPeriod } from '../src/domain/billing-types.js';
 import { parseModuleConf } from '../src/module-conf/parse-module-conf.js';
 import { type LicenceSource, resolveOrder } from '../src/resolve/resolve-order.js';
 
@@ -22,14 +22,16 @@ function tariff(id: number, intname: string, addontype: number): Tariff {
     itemtype: 'vds',
     parentId: 100,
     addontype,
-    processingModuleId: 1,
+    moduleIds: [1],
+    defaultEnumerationItemId: null,
+    defaultBool: null,
     active: true,
   };
 }
 
 // The wiki's example: a VPS tariff (#100) with periods 10, 11, 12, 13 = 1, 3, 6, 12 months; an
 // enumeration add-on offering Lite / Prof, and a boolean add-on 'ipmgr'.
-const vpsPeriods: LocalPeriod[] = [
+const vpsPeriods: TariffPeriod[] = [
   { id: 10, pricelistId: 100, length: 1, unit: 'month' },
   { id: 11, pricelistId: 100, length: 3, unit: 'month' },
   { id: 12, pricelistId: 100, length: 6, unit: 'month' },

@@ -5,7 +5,7 @@ import type { CataloguePackage, CataloguePeriod } from '../src/domain/catalogue-
 import type { UpstreamClient } from '../src/ports/upstream-client.js';
 import { type SandboxOptions, startSandbox } from '../src/sandbox/create-sandbox.js';
 import { createUpstreamClient } from '../src/upstream/create-upstream-client.js';
-import { parseUpstreamXml, type XmlNode } from '../src/upstream/parse-upstream-xml.js';
+import { parseDoc as parseUpstreamXml, type XmlNode } from '../src/upstream/xml/parse-doc.js';
 
 export const catalogue = createCatalogue(BUILTIN_PACKAGES);
 
@@ -16,11 +16,27 @@ export function row(periodId: number): { pkg: CataloguePackage; period: Catalogu
   return found;
 }
 
+/** The module's client, with orders that must name the new licence (the sandbox always does). */
+export type TestClient = Omit<UpstreamClient, 'order'> & {
+  order: (...args: Parameters<UpstreamClient['order']>) => Promise<number>;
+};
+
+function strictOrders(client: UpstreamClient): TestClient {
+  return {
+    ...client,
+    order: async (request) => {
+      const id = await client.order(request);
+      if (id === undefined) throw new Error('the order answer named no licence');
+      return id;
+    },
+  };
+}
+
 export interface Harness {
   readonly url: string;
   /** Every log line written by the sandbox and the clients, at debug level. */
   readonly logs: string[];
-  client(options?: { api?: 4 | 5; password?: string; timeoutMs?: number; path?: string }): UpstreamClient;
+  client(options?: { api?: 4 | 5; password?: string; timeoutMs?: number; path?: string }): TestClient;
   /** Raw call to `/billmgr` (or another path) with the reseller's authinfo unless given. */
   raw(params: Record<string, string>, path?: string): Promise<{ status: number; body: string; doc: XmlNode }>;
   admin(func: string, params?: Record<string, string>): Promise<XmlNode>;
@@ -40,9 +56,11 @@ export async function startHarness(options: Partial<SandboxOptions> = {}): Promi
     url: started.url,
     logs,
     client: ({ api = 5, password = 'secret', timeoutMs, path = '/billmgr' } = {}) =>
-      createUpstreamClient(
-        { moduleId: 1, url: `${started.url}${path}`, username: 'reseller', password, api },
-        { logger, catalogue, timeoutMs },
+      strictOrders(
+        createUpstreamClient(
+          { moduleId: 1, url: `${started.url}${path}`, username: 'reseller', password, api },
+          { logger, catalogue, timeoutMs },
+        ),
       ),
     raw: (params, path = '/billmgr') => post(path, { authinfo: 'reseller:secret', out: 'xml', ...params }),
     admin: async (func, params = {}) => {
@@ -54,4 +72,4 @@ export async function startHarness(options: Partial<SandboxOptions> = {}): Promi
   };
 }
 
-export const ORDER = { ip: '10.0.0.1', licname: 'Item #1 addon vps1', remoteid: 'cpb-1' };
+export const ORDER = { ip: '10.0.0.1', licname: 'Item #1 addon vps1', reference: 'cpb-1', addons: {} };

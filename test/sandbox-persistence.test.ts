@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { childrenOf, textOf } from '../src/upstream/parse-upstream-xml.js';
+import { childrenOf, textOf } from '../src/upstream/xml/parse-doc.js';
 import { ORDER, row, startHarness } from './sandbox-harness.js';
 
 describe('sandbox: state on disk', () => {
@@ -23,14 +23,13 @@ describe('sandbox: state on disk', () => {
       accounts: [{ username: 'reseller', password: 'secret', balance: 1 }],
     });
     try {
-      const licence = await second.client().get(id);
-      assert.equal(licence.remoteid, ORDER.remoteid);
+      assert.equal((await second.client().form(id)).id, id);
       assert.equal(await second.client().balance(), 1000);
       assert.equal(childrenOf(await second.admin('ledger'), 'elem').length, 1);
       assert.equal(textOf(await second.admin('clock'), 'today'), today);
       await assert.rejects(second.client().order({ ...row(7), ...ORDER, ip: '10.3.0.1' }), /trial/);
       const listed = childrenOf(await second.admin('licence.list'), 'elem');
-      assert.equal(textOf(listed[0], 'remoteid'), ORDER.remoteid);
+      assert.equal(textOf(listed[0], 'remoteid'), ORDER.reference);
     } finally {
       await second.close();
     }

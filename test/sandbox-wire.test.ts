@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { childrenOf, textOf } from '../src/upstream/parse-upstream-xml.js';
+import { childrenOf, textOf } from '../src/upstream/xml/parse-doc.js';
 import { catalogue, type Harness, ORDER, row, startHarness } from './sandbox-harness.js';
 
 describe('sandbox: wire shapes', () => {
@@ -21,7 +21,9 @@ describe('sandbox: wire shapes', () => {
       func: 'soft.order.param',
       pricelist: '7',
       period: '1',
-      ...ORDER,
+      ip: ORDER.ip,
+      licname: ORDER.licname,
+      remoteid: ORDER.reference,
       sok: 'ok',
       skipbasket: 'on',
       clicked_button: 'finish',
@@ -70,11 +72,11 @@ describe('sandbox: wire shapes', () => {
     const id = await client.order({ ...row(8), ...ORDER, ip: '10.4.0.1' });
     const before = await client.balance();
     await client.changePackage(id, row(16).pkg, row(16).period);
-    assert.equal((await client.get(id)).packageId, 11);
+    assert.equal((await client.form(id)).packageId, 11);
     assert.equal(await client.balance(), before - 5);
     await assert.rejects(client.changePackage(id, row(1815).pkg, row(1815).period), /ispmanager/);
     const bm4 = h.client({ api: 4 });
     await bm4.changePackage(id, row(8).pkg, row(8).period);
-    assert.equal((await bm4.get(id)).packageId, 7);
+    assert.equal((await bm4.form(id)).packageId, 7);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { UpstreamError, UpstreamUnavailableError } from '../src/errors/upstream-error.js';
-import { textOf } from '../src/upstream/parse-upstream-xml.js';
+import { textOf } from '../src/upstream/xml/parse-doc.js';
 import { type Harness, ORDER, row, startHarness } from './sandbox-harness.js';
 
 const upstream = (type: string, object?: string) => (e: unknown) =>
@@ -34,8 +34,8 @@ describe('upstream client: error documents and unavailability', () => {
     const bm4 = await h.raw({ func: 'software.disable' });
     assert.equal(textOf(bm4.doc.error, '@_code'), '4');
     assert.equal(textOf(bm4.doc.error, '@_obj'), 'elid');
-    await assert.rejects(h.client().get(999999), upstream('access', 'elid'));
-    await assert.rejects(h.client({ api: 4 }).get(999999), upstream('access', 'elid'));
+    await assert.rejects(h.client().form(999999), upstream('access', 'elid'));
+    await assert.rejects(h.client({ api: 4 }).form(999999), upstream('access', 'elid'));
   });
 
   test('sessions from func=auth work as auth=SID', async () => {
@@ -78,7 +78,7 @@ describe('upstream client: error documents and unavailability', () => {
   test('every call is logged at info with func, duration and outcome, never with the password', async () => {
     const client = h.client();
     const id = await client.order({ ...row(8), ...ORDER, ip: '10.2.0.1' });
-    await client.get(id);
+    await client.form(id);
     await client.list().catch(() => undefined);
     await h
       .client({ password: 'wrong' })

@@ -1,13 +1,15 @@
+import { existsSync } from 'node:fs';
 import type { Knex } from 'knex';
+import { createBilling } from '../billing/create-billing.js';
 import { BUILTIN_PACKAGES } from '../catalogue/builtin-packages.js';
 import { createCatalogue } from '../catalogue/create-catalogue.js';
-import type { Settings } from '../config/settings.js';
+import { type Settings, SettingsError } from '../config/settings.js';
 import type { Catalogue } from '../domain/catalogue-types.js';
 import { createLogger, type Logger } from '../logging/create-logger.js';
 import { loadModuleConfs } from '../module-conf/load-module-confs.js';
 import type { UpstreamAccount, UpstreamClient } from '../ports/upstream-client.js';
 import { createDb } from '../store/create-db.js';
-import { createStores } from '../store/create-stores.js';
+import { createModuleStore } from '../store/create-module-store.js';
 import { migrateLatest } from '../store/migrate.js';
 import { createUpstreamClient } from '../upstream/create-upstream-client.js';
 import { KeyedMutex } from '../usecases/keyed-mutex.js';
@@ -17,6 +19,7 @@ export interface App {
   readonly settings: Settings;
   readonly logger: Logger;
   readonly db: Knex;
+  readonly dbUrl: string;
   readonly catalogue: Catalogue;
   readonly deps: ModuleDeps;
   close(): Promise<void>;
@@ -29,16 +32,23 @@ export interface ComposeOptions {
   readonly poolMax?: number;
 }
 
+/** `bm6` when told so, or when BILLmanager 5/6's mgrctl is on this host; else the seed's `bm4`. */
+export function billingKindOf(settings: Settings): 'bm4' | 'bm6' {
+  return settings.CPBILLMGR_BILLING ?? (existsSync(settings.CPBILLMGR_MGRCTL) ? 'bm6' : 'bm4');
+}
+
 /**
- * The one wiring point: settings → logger → database → stores → catalogue and cpbillmgr.conf →
- * upstream clients → use-case dependencies. Entry points call this and `close()` when done.
+ * The one wiring point: settings → logger → cpbillmgr.conf → database → module store and billing
+ * adapter → upstream clients → use-case dependencies. Entry points call this and `close()` when done.
  */
 export async function composeApp(settings: Settings, options: ComposeOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(settings.CPBILLMGR_LOG_LEVEL);
   const catalogue = createCatalogue(BUILTIN_PACKAGES);
   // Read before the database is opened: a broken line stops the start with file and line.
   const confs = loadModuleConfs(settings.CPBILLMGR_ETC, catalogue);
-  const db = createDb(settings.CPBILLMGR_DB, options.poolMax === undefined ? {} : { poolMax: options.poolMax });
+  const kind = billingKindOf(settings);
+  const dbUrl = settings.CPBILLMGR_DB ?? defaultDbUrl(kind);
+  const db = createDb(dbUrl, options.poolMax === undefined ? {} : { poolMax: options.poolMax });
   try {
     if (options.migrate) {
       const applied = await migrateLatest(db);
@@ -58,18 +68,22 @@ export async function composeApp(settings: Settings, options: ComposeOptions = {
     }
     return client;
   };
+  const offset = settings.CPBILLMGR_CLOCK_OFFSET_SECONDS * 1000;
+  const now = () => new Date(Date.now() + offset);
   const deps: ModuleDeps = {
-    stores: createStores(db),
+    store: createModuleStore(db),
+    billing: createBilling({ kind, db, logger, today: () => now().toISOString().slice(0, 10) }),
     catalogue,
     confs,
     upstreamFor,
     logger,
-    now: () => new Date(),
+    now,
     itemLocks: new KeyedMutex(),
     policy: {
       orderWindowSeconds: settings.CPBILLMGR_ORDER_WINDOW_SECONDS,
       waitSeconds: settings.CPBILLMGR_WAIT_SECONDS,
       ownerGraceSeconds: Math.ceil(settings.CPBILLMGR_UPSTREAM_TIMEOUT_MS / 1000) + 30,
+      leaseSeconds: settings.CPBILLMGR_LEASE_SECONDS,
     },
     fault: (point: FaultPoint) => {
       if (settings.CPBILLMGR_FAULT !== point) return;
@@ -77,12 +91,10 @@ export async function composeApp(settings: Settings, options: ComposeOptions = {
       process.exit(70);
     },
   };
-  return {
-    settings,
-    logger,
-    db,
-    catalogue,
-    deps,
-    close: () => db.destroy(),
-  };
+  return { settings, logger, db, dbUrl, catalogue, deps, close: () => db.destroy() };
+}
+
+function defaultDbUrl(kind: 'bm4' | 'bm6'): string {
+  if (kind === 'bm4') return 'sqlite:var/cpbillmgr.sqlite';
+  throw new SettingsError('bm6: reading the database from mgrctl paramlist is not available yet; set CPBILLMGR_DB');
 }

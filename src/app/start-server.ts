@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { createHttpApp } from '../http/create-http-app.js';
 import { Scheduler } from '../jobs/scheduler.js';
-import { checkevent } from '../usecases/checkevent.js';
+import { checkevent } from '../usecases/reconcile/checkevent.js';
 import { apiToken } from './api-token.js';
 import type { App } from './compose.js';
 

@@ -5,13 +5,32 @@ import { z } from 'zod';
  * `loadSettings`, validated, frozen; an invalid value stops the start with the setting's name.
  */
 export const settingsSchema = z.object({
+  CPBILLMGR_BILLING: z
+    .enum(['bm4', 'bm6'])
+    .optional()
+    .describe(
+      'The billing the module sits in: bm6 = a real BILLmanager 5/6 (default when CPBILLMGR_MGRCTL exists), bm4 = the seed model with direct writes',
+    ),
+  CPBILLMGR_MGRCTL: z
+    .string()
+    .default('/usr/local/mgr5/sbin/mgrctl')
+    .describe("BILLmanager 5/6's local API tool (bm6)"),
+  CPBILLMGR_MGR_ROOT: z
+    .string()
+    .default('/usr/local/mgr5')
+    .describe("The panel's root; paramlist's relative paths (CryptKey) are under it (bm6)"),
   CPBILLMGR_DB: z
     .string()
-    .default('sqlite:var/cpbillmgr.sqlite')
-    .refine((v) => v.startsWith('sqlite:') || v.startsWith('mysql://') || v.startsWith('mariadb://'), {
-      message: 'must be mysql://user:pass@host:port/db or sqlite:PATH',
-    })
-    .describe('The billing database: mysql://user:pass@host:port/db or sqlite:PATH'),
+    .optional()
+    .refine(
+      (v) => v === undefined || v.startsWith('sqlite:') || v.startsWith('mysql://') || v.startsWith('mariadb://'),
+      {
+        message: 'must be mysql://user:pass@host:port/db or sqlite:PATH',
+      },
+    )
+    .describe(
+      'The billing database: mysql://user:pass@host:port/db or sqlite:PATH; bm6 default: from mgrctl paramlist; bm4 default: sqlite:var/cpbillmgr.sqlite',
+    ),
   CPBILLMGR_ETC: z
     .string()
     .default('./etc')
@@ -43,6 +62,17 @@ export const settingsSchema = z.object({
     .min(0)
     .default(900)
     .describe('How long an unanswered order is searched for upstream before it may be placed again'),
+  CPBILLMGR_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(120)
+    .describe('Lease of a checkevent run, extended every third of it while the run works'),
+  CPBILLMGR_CLOCK_OFFSET_SECONDS: z.coerce
+    .number()
+    .int()
+    .default(0)
+    .describe("Test and demo hook: moves the module's calendar (renewal dates) by this many seconds"),
   CPBILLMGR_WAIT_SECONDS: z.coerce
     .number()
     .min(0)
@@ -72,6 +102,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new SettingsError(`invalid settings: ${problems.join('; ')}`);
+  }
+  // An order may still be on its way for as long as the upstream is given to answer: searching for it
+  // for less than that would declare a paid licence lost and buy it again.
+  const minWindow = 2 * Math.ceil(parsed.data.CPBILLMGR_UPSTREAM_TIMEOUT_MS / 1000);
+  if (parsed.data.CPBILLMGR_ORDER_WINDOW_SECONDS < minWindow) {
+    throw new SettingsError(
+      `invalid settings: CPBILLMGR_ORDER_WINDOW_SECONDS (${parsed.data.CPBILLMGR_ORDER_WINDOW_SECONDS}) must be at least twice the upstream timeout (${minWindow} s with CPBILLMGR_UPSTREAM_TIMEOUT_MS=${parsed.data.CPBILLMGR_UPSTREAM_TIMEOUT_MS})`,
+    );
   }
   return Object.freeze(parsed.data);
 }

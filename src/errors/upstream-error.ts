@@ -30,8 +30,15 @@ function moduleTypeFor(upstreamType: string, object: string): string {
 export class UpstreamUnavailableError extends ModuleError {
   readonly type = 'upstream';
   override readonly retryable = true;
+  /**
+   * False only when the request certainly never reached the upstream (connection refused, unknown
+   * host): then a purchase can be settled as not made. True means "maybe": no answer, a late one, a
+   * malformed or truncated one, an HTTP error page.
+   */
+  readonly sent: boolean;
 
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: { cause?: unknown; sent?: boolean }) {
     super(message, 'connection', undefined, options);
+    this.sent = options?.sent ?? true;
   }
 }

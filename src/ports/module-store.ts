@@ -1,47 +1,67 @@
 import type { LicenceStatus } from '../domain/licence-status.js';
 
-export type JournalAction = 'order' | 'prolong';
+/** `order` buys a licence; `prolong` renews one. Later kinds (pool, package change) add theirs. */
+export type JournalAction = 'order' | 'prolong' | 'take' | 'change';
 /** `intent`: written, maybe sent, outcome unknown. The rest are final. */
 export type JournalState = 'intent' | 'done' | 'failed' | 'lost';
 
 export interface JournalEntry {
   readonly id: number;
+  /** The billing item the licence serves (negative: an add-on slot without a child item). */
   readonly item: number;
   readonly module: number;
   readonly action: JournalAction;
   readonly state: JournalState;
-  /** Sent upstream as `remoteid` for orders; unique across the journal. */
+  /** Unique across the journal; sent upstream as `remoteid` for orders (never read back). */
   readonly key: string;
   readonly packageId: number | null;
   readonly periodId: number | null;
   readonly ip: string;
   readonly licname: string;
+  /** The licence acted on; for an order, the id its answer named (confirmed or not) or the one found. */
   readonly licenceId: number | null;
+  /** Renewals: the expiry being renewed. */
   readonly oldExpiredate: string | null;
   readonly runningoperation: number | null;
   /** `host:pid` of the process that wrote the intent, to tell a live sender from a dead one. */
   readonly owner: string;
   readonly note: string | null;
+  /** ISO times from the database's clock, so ages mean the same on every host. */
   readonly createdAt: string;
   readonly updatedAt: string;
 }
 
-export type NewJournalEntry = Omit<JournalEntry, 'id' | 'state' | 'note' | 'createdAt' | 'updatedAt'>;
+export type NewJournalEntry = Omit<JournalEntry, 'id' | 'state' | 'note' | 'createdAt' | 'updatedAt'> & {
+  /**
+   * What may be done only once: a renewal claims `licence:expiry`, so a second renewal of the same
+   * expiry is refused by the database, whoever asks and however stale their view. Released when the
+   * entry fails or is lost.
+   */
+  readonly once?: string;
+};
+
+export type JournalOutcome = {
+  readonly state: Exclude<JournalState, 'intent'>;
+  readonly licenceId?: number | null;
+  readonly note?: string;
+};
 
 /** The purchase journal (design-notes "A purchase journal that can't double-buy"). */
 export interface JournalStore {
-  /** Inserts an `intent`; returns undefined when the item already has an unsettled entry. */
-  claim(entry: NewJournalEntry, now: string): Promise<JournalEntry | undefined>;
+  /** Inserts an `intent`; undefined when the item already has an unsettled entry or `once` is taken. */
+  claim(entry: NewJournalEntry): Promise<JournalEntry | undefined>;
   findOpen(item: number): Promise<JournalEntry | undefined>;
   findByKey(key: string): Promise<JournalEntry | undefined>;
-  listOpen(): Promise<JournalEntry[]>;
+  /** The entry holding a `once` claim (done or still open). */
+  findOnce(once: string): Promise<JournalEntry | undefined>;
+  /** Renewal entries of an item for one BILLmanager running operation, oldest first. */
+  listForOperation(item: number, runningoperation: number): Promise<JournalEntry[]>;
+  listOpen(module?: number): Promise<JournalEntry[]>;
   listForItem(item: number): Promise<JournalEntry[]>;
+  /** Records the licence id an order's answer named, before it is confirmed. */
+  noteLicence(id: number, licenceId: number): Promise<void>;
   /** Moves an `intent` to a final state; false when someone else settled it first. */
-  settle(
-    id: number,
-    outcome: { state: Exclude<JournalState, 'intent'>; licenceId?: number | null; note?: string },
-    now: string,
-  ): Promise<boolean>;
+  settle(id: number, outcome: JournalOutcome): Promise<boolean>;
 }
 
 /** Which upstream licence serves which billing item, and what the module last saw of it. */
@@ -61,9 +81,13 @@ export interface LicenceLink {
 export interface LicenceLinkStore {
   get(item: number): Promise<LicenceLink | undefined>;
   findByLicence(module: number, licenceId: number): Promise<LicenceLink | undefined>;
+  /** Links of these licences (any number of ids; chunked). */
+  findByLicences(module: number, licenceIds: readonly number[]): Promise<LicenceLink[]>;
   listByModule(module: number): Promise<LicenceLink[]>;
   listAll(): Promise<LicenceLink[]>;
-  upsert(link: LicenceLink, now: string): Promise<void>;
+  /** One statement per link (INSERT … ON CONFLICT UPDATE): no gap-lock deadlock between concurrent opens. */
+  upsert(link: LicenceLink): Promise<void>;
+  upsertMany(links: readonly LicenceLink[]): Promise<void>;
   remove(item: number): Promise<void>;
 }
 
@@ -73,19 +97,31 @@ export interface SettingStore {
   setIfAbsent(name: string, value: string): Promise<string>;
 }
 
+/** Named leases, timed by the database's clock so that hosts with skewed clocks agree. */
 export interface LockStore {
-  /** A named lock with a lease, so a crashed holder can't block cron forever. */
-  tryAcquire(name: string, holder: string, ttlSeconds: number, now: Date): Promise<boolean>;
+  tryAcquire(name: string, holder: string, ttlSeconds: number): Promise<boolean>;
+  /** Extends a lease still held; false when it was lost (expired and taken over). */
+  renew(name: string, holder: string, ttlSeconds: number): Promise<boolean>;
   release(name: string, holder: string): Promise<void>;
 }
 
-/** All stores, bound to one connection or one transaction. */
-export interface Stores {
-  readonly billing: import('./billing-store.js').BillingStore;
+/** Stable negative ids for licence add-ons that have no child item in the billing (bm6 tariff defaults). */
+export interface SlotStore {
+  idFor(main: number, addonTariff: number): Promise<number>;
+  find(id: number): Promise<{ main: number; addonTariff: number } | undefined>;
+  /** Every slot, keyed `main:addonTariff`. */
+  listAll(): Promise<Map<string, number>>;
+}
+
+/** The module's own tables (`cpbillmgr_*`), bound to one connection pool or one transaction. */
+export interface ModuleStore {
   readonly journal: JournalStore;
   readonly links: LicenceLinkStore;
   readonly settings: SettingStore;
   readonly locks: LockStore;
-  /** Runs `work` in one database transaction; the caller decides where it starts. */
-  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+  readonly slots: SlotStore;
+  /** The database's clock (ISO, UTC). */
+  clock(): Promise<Date>;
+  /** Runs `work` in one transaction of the module's tables, retried when the database broke a deadlock. */
+  transaction<T>(work: (store: ModuleStore) => Promise<T>): Promise<T>;
 }

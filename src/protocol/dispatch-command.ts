@@ -1,15 +1,15 @@
 import { NotSupportedError } from '../errors/module-error.js';
-import { checkevent } from '../usecases/checkevent.js';
-import { closeService } from '../usecases/close.js';
-import { licenceInfo, licenceList } from '../usecases/licence-report.js';
-import { accountOf } from '../usecases/licence-target.js';
+import { closeService } from '../usecases/item/close.js';
+import { openService } from '../usecases/item/open.js';
+import { prolongService } from '../usecases/item/prolong.js';
+import { resumeService } from '../usecases/item/resume.js';
+import { setparamService } from '../usecases/item/setparam.js';
+import { suspendService } from '../usecases/item/suspend.js';
+import { syncItemService } from '../usecases/item/sync-item.js';
 import type { ModuleDeps } from '../usecases/module-deps.js';
-import { openService } from '../usecases/open.js';
-import { prolongService } from '../usecases/prolong.js';
-import { resumeService } from '../usecases/resume.js';
-import { setparamService } from '../usecases/setparam.js';
-import { suspendService } from '../usecases/suspend.js';
-import { syncItemService } from '../usecases/sync-item.js';
+import { checkConnection } from '../usecases/operator/check-connection.js';
+import { licenceInfo, licenceList } from '../usecases/operator/licence-report.js';
+import { checkevent } from '../usecases/reconcile/checkevent.js';
 import { FEATURES } from './features-spec.js';
 import type { ModuleCommand } from './module-command.js';
 import { renderFeatures, renderList, renderOk } from './render-doc.js';
@@ -19,20 +19,8 @@ export async function dispatchCommand(deps: ModuleDeps, command: ModuleCommand):
   switch (command.name) {
     case 'features':
       return renderFeatures(FEATURES);
-    case 'check_connection': {
-      const { connection } = command;
-      const module = command.moduleId === null ? undefined : await deps.stores.billing.findModule(command.moduleId);
-      const params = module ? { ...module.params, ...connection } : connection;
-      const account = accountOf({
-        id: module?.id ?? 0,
-        name: module?.name ?? 'connection form',
-        module: 'pmcpbillmgr',
-        active: true,
-        params,
-      });
-      const balance = await deps.upstreamFor(account).balance();
-      return renderOk({ balance });
-    }
+    case 'check_connection':
+      return renderOk(await checkConnection(deps, command.connection, command.moduleId));
     case 'open':
       return renderOk(await openService(deps, command.item, command.runningoperation));
     case 'suspend':
@@ -48,16 +36,16 @@ export async function dispatchCommand(deps: ModuleDeps, command: ModuleCommand):
     case 'sync_item':
       return renderOk(await syncItemService(deps, command.item));
     case 'checkevent': {
-      const report = await checkevent(deps);
-      const { problems, ...counts } = report;
+      const { problems, unheld, skipped, ...counts } = await checkevent(deps);
       return renderList(
         problems.map((problem) => ({ problem })),
-        { ...counts, problems: problems.length },
-      ).replace('<doc>', '<doc><ok/>');
+        { ...counts, unheld: unheld.length, problems: problems.length, ...(skipped ? { skipped } : {}) },
+        { ok: true },
+      );
     }
     case 'fixchilds':
       throw new NotSupportedError(
-        'fixchilds (assigning existing upstream licences to add-on services) is not implemented yet; it comes with the add-on work',
+        'fixchilds (assigning existing upstream licences to add-on services) is not implemented yet',
         'func',
         'fixchilds',
       );

@@ -25,9 +25,10 @@ export function renderOk(fields: Fields = {}): string {
   return end(root);
 }
 
-/** `<doc><elem>…</elem>…</doc>`: a list, as BILLmanager's own list functions answer. */
-export function renderList(rows: readonly Fields[], extra: Fields = {}): string {
+/** `<doc><elem>…</elem>…</doc>`: a list, as BILLmanager's own list functions answer; `ok` marks a finished action. */
+export function renderList(rows: readonly Fields[], extra: Fields = {}, options: { ok?: boolean } = {}): string {
   const root = doc();
+  if (options.ok) root.ele('ok');
   addFields(root, extra);
   for (const row of rows) addFields(root.ele('elem'), row);
   return end(root);

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type {
   JournalAction,
   JournalEntry,
+  JournalOutcome,
   JournalState,
   JournalStore,
   NewJournalEntry,
@@ -11,8 +12,10 @@ import { isUniqueViolation } from './is-unique-violation.js';
 const TABLE = 'cpbillmgr_journal';
 type Row = Record<string, unknown>;
 
+const numOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+const strOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
+
 function rowToEntry(row: Row): JournalEntry {
-  const numOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
   return {
     id: Number(row.id),
     item: Number(row.item),
@@ -25,19 +28,23 @@ function rowToEntry(row: Row): JournalEntry {
     ip: String(row.ip ?? ''),
     licname: String(row.licname ?? ''),
     licenceId: numOrNull(row.licence_id),
-    oldExpiredate: row.old_expiredate === null || row.old_expiredate === undefined ? null : String(row.old_expiredate),
+    oldExpiredate: strOrNull(row.old_expiredate),
     runningoperation: numOrNull(row.runningoperation),
     owner: String(row.owner ?? ''),
-    note: row.note === null || row.note === undefined ? null : String(row.note),
+    note: strOrNull(row.note),
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
   };
 }
 
 export class KnexJournalStore implements JournalStore {
-  constructor(private readonly db: Knex | Knex.Transaction) {}
+  constructor(
+    private readonly db: Knex | Knex.Transaction,
+    private readonly clock: () => Promise<Date>,
+  ) {}
 
-  async claim(entry: NewJournalEntry, now: string): Promise<JournalEntry | undefined> {
+  async claim(entry: NewJournalEntry): Promise<JournalEntry | undefined> {
+    const now = (await this.clock()).toISOString();
     try {
       await this.db(TABLE).insert({
         item: entry.item,
@@ -46,6 +53,7 @@ export class KnexJournalStore implements JournalStore {
         state: 'intent',
         idem_key: entry.key,
         open_item: entry.item,
+        once_key: entry.once ?? null,
         package_id: entry.packageId,
         period_id: entry.periodId,
         ip: entry.ip,
@@ -74,20 +82,37 @@ export class KnexJournalStore implements JournalStore {
     return row ? rowToEntry(row) : undefined;
   }
 
-  async listOpen(): Promise<JournalEntry[]> {
-    return (await this.db(TABLE).whereNotNull('open_item').orderBy('id')).map(rowToEntry);
+  async findOnce(once: string): Promise<JournalEntry | undefined> {
+    const row = await this.db(TABLE).where({ once_key: once }).first();
+    return row ? rowToEntry(row) : undefined;
+  }
+
+  async listForOperation(item: number, runningoperation: number): Promise<JournalEntry[]> {
+    return (await this.db(TABLE).where({ item, runningoperation }).orderBy('id')).map(rowToEntry);
+  }
+
+  async listOpen(module?: number): Promise<JournalEntry[]> {
+    const query = this.db(TABLE).whereNotNull('open_item').orderBy('id');
+    if (module !== undefined) query.where({ module });
+    return (await query).map(rowToEntry);
   }
 
   async listForItem(item: number): Promise<JournalEntry[]> {
     return (await this.db(TABLE).where({ item }).orderBy('id')).map(rowToEntry);
   }
 
-  async settle(
-    id: number,
-    outcome: { state: Exclude<JournalState, 'intent'>; licenceId?: number | null; note?: string },
-    now: string,
-  ): Promise<boolean> {
-    const changes: Row = { state: outcome.state, open_item: null, updated_at: now };
+  async noteLicence(id: number, licenceId: number): Promise<void> {
+    await this.db(TABLE).where({ id, state: 'intent' }).update({ licence_id: licenceId });
+  }
+
+  async settle(id: number, outcome: JournalOutcome): Promise<boolean> {
+    const changes: Row = {
+      state: outcome.state,
+      open_item: null,
+      updated_at: (await this.clock()).toISOString(),
+    };
+    // A renewal that did not happen gives its claim back, so the expiry may be renewed again.
+    if (outcome.state === 'failed' || outcome.state === 'lost') changes.once_key = null;
     if (outcome.licenceId !== undefined) changes.licence_id = outcome.licenceId;
     if (outcome.note !== undefined) changes.note = outcome.note.slice(0, 4000);
     const updated = await this.db(TABLE).where({ id, state: 'intent' }).update(changes);

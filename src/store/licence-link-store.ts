@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { isLicenceStatus, LicenceStatus } from '../domain/licence-status.js';
 import type { LicenceLink, LicenceLinkStore } from '../ports/module-store.js';
+import { chunked } from './chunked.js';
 
 const TABLE = 'cpbillmgr_licence';
 type Row = Record<string, unknown>;
@@ -21,6 +22,35 @@ function rowToLink(row: Row): LicenceLink {
   };
 }
 
+function linkToRow(link: LicenceLink, now: string): Row {
+  return {
+    item: link.item,
+    module: link.module,
+    licence_id: link.licenceId,
+    package_id: link.packageId,
+    period_id: link.periodId,
+    ip: link.ip,
+    licname: link.licname,
+    status: link.status,
+    expiredate: link.expiredate,
+    lickey: link.lickey,
+    updated_at: now,
+  };
+}
+
+const MERGED = [
+  'module',
+  'licence_id',
+  'package_id',
+  'period_id',
+  'ip',
+  'licname',
+  'status',
+  'expiredate',
+  'lickey',
+  'updated_at',
+];
+
 export class KnexLicenceLinkStore implements LicenceLinkStore {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
@@ -34,6 +64,14 @@ export class KnexLicenceLinkStore implements LicenceLinkStore {
     return row ? rowToLink(row) : undefined;
   }
 
+  async findByLicences(module: number, licenceIds: readonly number[]): Promise<LicenceLink[]> {
+    const links: LicenceLink[] = [];
+    for (const ids of chunked(licenceIds)) {
+      links.push(...(await this.db(TABLE).where({ module }).whereIn('licence_id', ids)).map(rowToLink));
+    }
+    return links;
+  }
+
   async listByModule(module: number): Promise<LicenceLink[]> {
     return (await this.db(TABLE).where({ module }).orderBy('item')).map(rowToLink);
   }
@@ -42,21 +80,18 @@ export class KnexLicenceLinkStore implements LicenceLinkStore {
     return (await this.db(TABLE).orderBy('item')).map(rowToLink);
   }
 
-  async upsert(link: LicenceLink, now: string): Promise<void> {
-    const row = {
-      module: link.module,
-      licence_id: link.licenceId,
-      package_id: link.packageId,
-      period_id: link.periodId,
-      ip: link.ip,
-      licname: link.licname,
-      status: link.status,
-      expiredate: link.expiredate,
-      lickey: link.lickey,
-      updated_at: now,
-    };
-    const updated = await this.db(TABLE).where({ item: link.item }).update(row);
-    if (updated === 0) await this.db(TABLE).insert({ item: link.item, ...row });
+  async upsert(link: LicenceLink): Promise<void> {
+    await this.upsertMany([link]);
+  }
+
+  async upsertMany(links: readonly LicenceLink[]): Promise<void> {
+    const now = new Date().toISOString();
+    for (const batch of chunked(links, 200)) {
+      await this.db(TABLE)
+        .insert(batch.map((link) => linkToRow(link, now)))
+        .onConflict('item')
+        .merge(MERGED);
+    }
   }
 
   async remove(item: number): Promise<void> {

@@ -5,7 +5,7 @@ import type {
   PeriodUnit,
   ProductLine,
 } from '../domain/catalogue-types.js';
-import { attrOf, childrenOf, isNode, textOf, type XmlNode } from './parse-upstream-xml.js';
+import { attrOf, childrenOf, isNode, textOf, type XmlNode } from './xml/parse-doc.js';
 
 /**
  * `pricelist.export` → packages. Product line and edition are not on the wire, so they come from the

@@ -1,5 +1,5 @@
 import { UpstreamError } from '../errors/upstream-error.js';
-import { attrOf, isNode, textOf, type XmlNode } from './parse-upstream-xml.js';
+import { attrOf, isNode, textOf, type XmlNode } from './xml/parse-doc.js';
 
 /** BILLmanager 5+: `<error type="T" object="O"><param name="value">V</param><msg>text</msg></error>`. */
 export function readSoftError(doc: XmlNode): UpstreamError | undefined {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { createBillingSchema } from '../../sql/billing-schema.js';
+import { createBillingSchema } from '../../src/billing/bm4/bm4-schema.js';
 
 export const MODULE_ID = 1;
 export const FOREIGN_MODULE_ID = 2;

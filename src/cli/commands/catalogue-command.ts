@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { describePeriod, monthsOf } from '../../domain/catalogue-types.js';
-import { refreshCatalogue } from '../../usecases/refresh-catalogue.js';
+import { refreshCatalogue } from '../../usecases/operator/refresh-catalogue.js';
 import { runVerb } from './run-verb.js';
 
 export function registerCatalogue(program: Command): void {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkMappings, describeMapping } from '../../usecases/check-mappings.js';
+import { checkMappings, describeMapping } from '../../usecases/operator/check-mappings.js';
 import { runVerb } from './run-verb.js';
 
 export function registerCheck(program: Command): void {

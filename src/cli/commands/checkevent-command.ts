@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkevent } from '../../usecases/checkevent.js';
+import { checkevent } from '../../usecases/reconcile/checkevent.js';
 import { runVerb } from './run-verb.js';
 
 export function registerCheckevent(program: Command): void {

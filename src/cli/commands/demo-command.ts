@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { seedDemoBilling } from '../../../sql/demo-billing.js';
 import { startServer } from '../../app/start-server.js';
+import { seedDemoBilling } from '../../billing/bm4/demo-billing.js';
 import { startSandbox } from '../../sandbox/create-sandbox.js';
 import { runVerb } from './run-verb.js';
 import { waitForSignal } from './serve-command.js';
@@ -33,7 +33,7 @@ export function registerDemo(program: Command): void {
               'cpbillmgr demo is running:',
               `  module   ${server.url}/cpbillmgr   (token ${server.token})`,
               `  upstream ${sandbox.url}/billmgr  (sandbox, account reseller/secret, balance 500)`,
-              `  billing  ${app.settings.CPBILLMGR_DB}  (items 1001 trial, 1002 1 month, 1003 lifetime, 1004 Pro 1 month)`,
+              `  billing  ${app.dbUrl}  (items 1001 trial, 1002 1 month, 1003 lifetime, 1004 Pro 1 month)`,
               '',
               'Try:',
               `  ${call('features')}`,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createBillingSchema } from '../../../sql/billing-schema.js';
+import { createBillingSchema } from '../../billing/bm4/bm4-schema.js';
 import { migrateLatest } from '../../store/migrate.js';
 import { runVerb } from './run-verb.js';
 

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { LicenceStatus } from '../../domain/licence-status.js';
+import { InProgressError } from '../../errors/module-error.js';
+import { UpstreamUnavailableError } from '../../errors/upstream-error.js';
+import type { JournalEntry, LicenceLink } from '../../ports/module-store.js';
+import type { LicenceTarget } from '../item/licence-target.js';
+import { type OrderPlan, planOrder } from '../item/plan-order.js';
+import type { ModuleDeps } from '../module-deps.js';
+import { OWNER, ownerGone } from './owner.js';
+import { linkFromForm } from './record-link.js';
+import { certainlyNotBought } from './refusal.js';
+import { matchesOrder, settleOrder } from './settle-order.js';
+
+export interface Ensured {
+  readonly link: LicenceLink;
+  /** True when this call bought the licence (or found the one an earlier unanswered call bought). */
+  readonly bought: boolean;
+}
+
+const live = (link: LicenceLink | undefined): link is LicenceLink =>
+  link !== undefined && link.status !== LicenceStatus.deleted;
+
+/**
+ * Makes sure the target has exactly one licence, buying it if needed. The intent is committed before
+ * the order is sent; concurrent callers for the same item meet the journal's unique index and wait
+ * for the first one's outcome instead of buying again; an intent whose sender died is settled by
+ * looking for its licence upstream (settleOrder) before anything else may be bought.
+ */
+export async function ensureLicence(
+  deps: ModuleDeps,
+  target: LicenceTarget,
+  runningoperation: number | null,
+): Promise<Ensured> {
+  const { store } = deps;
+  const item = target.carrierId;
+  const deadline = Date.now() + deps.policy.waitSeconds * 1000;
+  for (;;) {
+    const link = await store.links.get(item);
+    if (live(link)) return { link, bought: false };
+    const open = await store.journal.findOpen(item);
+    if (open) {
+      if (ownerGone(deps, open, await store.clock())) {
+        if (open.action !== 'order')
+          throw new InProgressError(
+            `a ${open.action} of item #${item} is unsettled; retry later`,
+            'item',
+            String(item),
+          );
+        const outcome = await settleOrder(deps, target.client, open);
+        if (outcome.state === 'done') return { link: outcome.link, bought: true };
+        if (outcome.state === 'lost') continue;
+        throw new InProgressError(
+          `an order for item #${item} was started at ${open.createdAt} and its outcome is unknown (it may not have reached the upstream); it is looked for upstream until the order window passes, retry later`,
+          'item',
+          String(item),
+        );
+      }
+      if (Date.now() > deadline) {
+        throw new InProgressError(`another call is working on item #${item}; retry later`, 'item', String(item));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    const plan = planOrder(deps, target);
+    const entry = await store.journal.claim({
+      item,
+      module: target.module.id,
+      action: 'order',
+      key: `cpb-${item}-${randomUUID().slice(0, 8)}`,
+      packageId: plan.pkg.id,
+      periodId: plan.period.id,
+      ip: target.ip,
+      licname: target.licname,
+      licenceId: null,
+      oldExpiredate: null,
+      runningoperation,
+      owner: OWNER,
+    });
+    if (!entry) continue;
+    return placeOrder(deps, target, entry, plan);
+  }
+}
+
+async function placeOrder(
+  deps: ModuleDeps,
+  target: LicenceTarget,
+  entry: JournalEntry,
+  plan: OrderPlan,
+): Promise<Ensured> {
+  const { store } = deps;
+  let sending = false;
+  let licenceId: number | undefined;
+  try {
+    // Our first look at the link and our claim are separate reads: a call that settled in between
+    // has released its claim and recorded its licence, which is visible now that ours succeeded.
+    const raced = await store.links.get(entry.item);
+    if (live(raced)) {
+      await store.journal.settle(entry.id, {
+        state: 'failed',
+        note: 'not sent: another call recorded a licence first',
+      });
+      return { link: raced, bought: false };
+    }
+    const { pkg, period } = plan;
+    const addons = pkg.nodeAddon === undefined ? {} : { [pkg.nodeAddon]: target.nodes };
+    sending = true;
+    licenceId = await target.client.order({
+      pkg,
+      period,
+      ip: target.ip,
+      licname: target.licname,
+      reference: entry.key,
+      addons,
+    });
+  } catch (error) {
+    if (!sending || certainlyNotBought(error)) {
+      const note = sending ? `refused: ${error instanceof Error ? error.message : String(error)}` : 'not sent';
+      await store.journal.settle(entry.id, { state: 'failed', note }).catch(() => undefined);
+      throw error;
+    }
+    throw new UpstreamUnavailableError(
+      `the order for item #${entry.item} got no usable answer (${error instanceof Error ? error.message : String(error)}); it may have gone through and is looked for upstream before anything is ordered again — retry later`,
+      { cause: error },
+    );
+  }
+  deps.fault('after-upstream-order');
+  if (licenceId !== undefined) await store.journal.noteLicence(entry.id, licenceId);
+  const form = licenceId === undefined ? undefined : await target.client.form(licenceId).catch(() => undefined);
+  if (form && matchesOrder(form, { ...entry, licenceId: licenceId ?? null })) {
+    const link = linkFromForm(form, { item: entry.item, module: entry.module, periodId: plan.period.id });
+    await store.transaction(async (tx) => {
+      await tx.journal.settle(entry.id, { state: 'done', licenceId: form.id });
+      await tx.links.upsert(link);
+    });
+    return { link, bought: true };
+  }
+  // The answer named no licence, or one that isn't what we ordered: look for ours by what was sent.
+  const outcome = await settleOrder(deps, target.client, { ...entry, licenceId: licenceId ?? null });
+  if (outcome.state === 'done') return { link: outcome.link, bought: true };
+  throw new InProgressError(
+    `the order for item #${entry.item} was sent but its licence is not confirmed upstream yet; retry later`,
+    'item',
+    String(entry.item),
+  );
+}
