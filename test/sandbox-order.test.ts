@@ -23,7 +23,13 @@ describe('sandbox: ordering through the real client', () => {
     assert.match(licence.expiredate, /^\d{4}-\d{2}-\d{2}$/);
     const listed = (await client.list()).find((l) => l.id === id);
     assert.deepEqual(
-      { id: listed?.id, ip: listed?.ip, licname: listed?.licname, status: listed?.status, expiredate: listed?.expiredate },
+      {
+        id: listed?.id,
+        ip: listed?.ip,
+        licname: listed?.licname,
+        status: listed?.status,
+        expiredate: listed?.expiredate,
+      },
       { id, ip: licence.ip, licname: licence.licname, status: licence.status, expiredate: licence.expiredate },
     );
     assert.equal(await client.balance(), 1000 - 6);
