@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,7 +185,6 @@ describe('database errors: what counts as "unavailable"', () => {
     assertUnavailable(busy, 'busy');
 
     const folder = join(dir, 'a-folder.sqlite');
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(folder);
     const cantOpen = knexFactory({
       client: 'better-sqlite3',
