@@ -1,4 +1,5 @@
 import type { Catalogue } from '../domain/catalogue-types.js';
+import { printable } from '../errors/printable.js';
 import { ConfigFileError } from './config-file-error.js';
 import type { ModuleConf, PeriodRule, PriceRule } from './module-conf.js';
 
@@ -20,7 +21,9 @@ class LineError extends Error {}
  */
 export function parseModuleConf(text: string, file: string, catalogue: Catalogue): ModuleConf {
   const parser = new ConfParser(catalogue);
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  // CR alone ends a line too (old Mac editors): otherwise the whole file would be one line, and the
+  // first '#' would silently comment out everything after it.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   lines.forEach((raw, index) => {
     const content = raw.split('#', 1)[0] ?? '';
     const fields = content.trim().split(/\s+/).filter(Boolean);
@@ -69,7 +72,7 @@ class ConfParser {
         this.option(args);
         return;
       default:
-        throw new LineError(`unknown directive '${keyword}' (expected Price, Period, ReusePrice or Option)`);
+        throw new LineError(`unknown directive '${printable(keyword)}' (expected Price, Period, ReusePrice or Option)`);
     }
   }
 
@@ -79,14 +82,15 @@ class ConfParser {
       throw new LineError(`Price takes INTERNAL_NAME[,INTERNAL_NAME…] REMOTE_PACKAGE, got ${args.length} field(s)`);
     }
     const names = nameList.split(',');
-    if (names.some((name) => name === '')) throw new LineError(`empty internal name in '${nameList}'`);
+    if (names.some((name) => name === '')) throw new LineError(`empty internal name in '${printable(nameList)}'`);
     const packageId = this.packageId(packageField);
     const rule: PriceRule = { names: [...new Set(names)], packageId, line };
     for (const name of rule.names) {
       const earlier = this.priceByName.get(name);
       if (earlier && earlier.packageId !== packageId) {
         throw new LineError(
-          `Price ${name} ${packageId} conflicts with line ${earlier.line}, which maps '${name}' to package ${earlier.packageId}`,
+          `Price ${printable(name)} ${packageId} conflicts with line ${earlier.line}, ` +
+            `which maps '${printable(name)}' to package ${earlier.packageId}`,
         );
       }
     }
@@ -147,7 +151,7 @@ class ConfParser {
     const option = OPTIONS.get(name.toLowerCase());
     if (!option) {
       const known = [...OPTIONS.values()].map((o) => o.spelling).join(', ');
-      throw new LineError(`unknown option '${name}' (known: ${known})`);
+      throw new LineError(`unknown option '${printable(name)}' (known: ${known})`);
     }
     this.flags[option.flag] = true;
   }
@@ -163,7 +167,8 @@ class ConfParser {
 
 function parseId(field: string, what: string): number {
   const id = /^\d+$/.test(field) ? Number(field) : Number.NaN;
-  if (!Number.isSafeInteger(id) || id <= 0) throw new LineError(`${what} must be a positive number, not '${field}'`);
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw new LineError(`${what} must be a positive number, not '${printable(field)}'`);
   return id;
 }
 
