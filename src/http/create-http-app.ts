@@ -86,6 +86,8 @@ function httpStatusFor(type: string): number {
       return 409;
     case 'internal':
       return 500;
+    case 'database':
+      return 503;
     case 'upstream':
     case 'upstream_auth':
       return 502;

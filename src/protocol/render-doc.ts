@@ -13,8 +13,15 @@ function end(root: XMLBuilder): string {
   return `${root.end({ prettyPrint: false })}\n`;
 }
 
+/** XML 1.0 can't carry most control characters: they are shown as `\uXXXX` so the document stays well-formed. */
+export function xmlSafe(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cs}\uFFFE\uFFFF]/gu, (char) =>
+    char === '\n' || char === '\t' || char === '\r' ? char : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 function addFields(parent: XMLBuilder, fields: Fields): void {
-  for (const [name, value] of Object.entries(fields)) parent.ele(name).txt(String(value));
+  for (const [name, value] of Object.entries(fields)) parent.ele(name).txt(xmlSafe(String(value)));
 }
 
 /** `<doc><ok/>…fields…</doc>`: a successful call. */
@@ -37,10 +44,11 @@ export function renderList(rows: readonly Fields[], extra: Fields = {}, options:
 /** BILLmanager's error document: `<doc><error type object><param…/><msg>…</msg></error></doc>`. */
 export function renderError(error: Pick<ModuleError, 'type' | 'object' | 'value' | 'message'>): string {
   const root = doc();
-  const element = root.ele('error', { type: error.type, object: error.object, lang: 'en' });
-  if (error.object) element.ele('param', { name: 'object', type: 'msg', msg: error.object }).txt(error.object);
-  if (error.value !== undefined) element.ele('param', { name: 'value' }).txt(error.value);
-  element.ele('msg').txt(error.message);
+  const element = root.ele('error', { type: error.type, object: xmlSafe(error.object), lang: 'en' });
+  const object = xmlSafe(error.object);
+  if (object) element.ele('param', { name: 'object', type: 'msg', msg: object }).txt(object);
+  if (error.value !== undefined) element.ele('param', { name: 'value' }).txt(xmlSafe(error.value));
+  element.ele('msg').txt(xmlSafe(error.message));
   return end(root);
 }
 

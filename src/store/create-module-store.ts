@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
+import { isDeadlock } from '../errors/is-deadlock.js';
 import type { ModuleStore } from '../ports/module-store.js';
 import { dbClock } from './db-clock.js';
-import { isDeadlock } from './is-deadlock.js';
 import { KnexJournalStore } from './journal-store.js';
 import { KnexLicenceLinkStore } from './licence-link-store.js';
 import { KnexLockStore } from './lock-store.js';
