@@ -17,7 +17,7 @@ export function registerCheckevent(program: Command): void {
         }
         if (!options.quiet) {
           process.stdout.write(
-            `modules ${report.modules}, upstream licences ${report.upstreamLicences}, linked ${report.linked}, updated ${report.updated}, settled ${report.settled}, add-on actions ${report.addonActions}, problems ${report.problems.length}\n`,
+            `modules ${report.modules}, upstream licences ${report.upstreamLicences}, linked ${report.linked}, updated ${report.updated}, settled ${report.settled}, add-on actions ${report.addonActions}, unheld ${report.unheld.length}, problems ${report.problems.length}\n`,
           );
         }
         for (const problem of report.problems) process.stdout.write(`problem: ${problem}\n`);
