@@ -57,7 +57,22 @@ function faultRule(params: Params): FaultRule {
   return { mode, target: params.target ?? '', remaining: count, ms };
 }
 
-/** Test and demo controls at `/sandbox/admin`, authenticated like the account they act on. */
+/**
+ * Test and demo controls at `/sandbox/admin` (GET or POST, `authinfo=USER:PASS` of the account they act
+ * on; answers `<doc>`, errors as BILLmanager 5 error documents in English):
+ * - `clock` → now, today; `clock.advance` hours=N | days=N (then the time rules run);
+ * - `balance.set` amount; `discount.set` percent [elid: one licence, else the account];
+ * - `ledger` → elem{id, account, licence, kind (order|prolong|changepricelist|autoprolong|addon), amount, period, at};
+ * - `licence.list` → every stored column of every licence (remoteid and nodes included: this is the
+ *   test's view, not the upstream's); `licence.seed` → first, last, count (see `seedLicences`);
+ * - `processing.set` seconds;
+ * - `fault.set` mode [target] [count=1] [ms] replaces the fault rules, `fault.add` appends one,
+ *   `fault.clear`, `faults` lists them (elem{mode, target, remaining, ms}). Modes before the call:
+ *   timeout (held `ms`, default 120 000, then dropped), error500, down; after the call: lost, late
+ *   (answer held `ms`, default 5 000), truncated. `target` = the upstream function it applies to;
+ * - `requests` → elem{func, count} per upstream function since the last `requests.reset`;
+ * - `sales` → mode; `sales.set` mode=today|historical.
+ */
 export function createAdmin(deps: AdminDeps): (params: Params) => string {
   const { store, engine, clock, faults, processing, requests, sales } = deps;
   const now = () => fieldsXml({ now: clock.now().toISOString(), today: clock.today() });
