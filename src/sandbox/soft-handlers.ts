@@ -102,11 +102,15 @@ function changePricelist({ params, account, engine, catalogue, sales }: HandlerC
   const period = periodByMonths(pkg, params.period);
   if (!submitted(params)) return doc(fieldsXml({ elid: licence.id, pricelist: pkg.id }));
   assertOnSale(sales, pkg, period);
-  const raw = nodesParam(pkg, params);
-  const nodes =
-    pkg.nodeAddon === undefined ? 0 : licence.nodes >= 1 && raw === undefined ? licence.nodes : requireNodes(pkg, raw);
-  engine.changePackage(account, licence, pkg, period, nodes);
+  engine.changePackage(account, licence, pkg, period, nodesAfterChange(pkg, params, licence.nodes));
   return okDoc();
+}
+
+/** A tariff change to a node-add-on tariff keeps the licence's nodes unless it names a count; with none, it must. */
+function nodesAfterChange(pkg: CataloguePackage, params: Params, current: number): number {
+  if (pkg.nodeAddon === undefined) return 0;
+  const raw = nodesParam(pkg, params);
+  return raw === undefined && current >= 1 ? current : requireNodes(pkg, raw);
 }
 
 function lifecycle(action: 'suspend' | 'resume' | 'remove'): Handler {
