@@ -124,8 +124,13 @@ describe("add-on licences with the wiki's example cpbillmgr.conf, upstream on BI
 describe('renewal of a 1-month licence under a yearly server (cpbillmgr5.conf, upstream on BILLmanager 5+)', () => {
   let h: Harness;
   before(async () => {
-    // 12-month servers get 1-month ISPmanager 5 Lite licences (row 935411 = 1 month of package 3541).
-    h = await startHarness({ api: 5, balance: 1e6, confs: { 'cpbillmgr5.conf': 'Period 13 935411 3541\n' } });
+    // 12-month servers get 1-month ispmanager 6 Lite licences (row 955227001 = 1 month of package 55227).
+    h = await startHarness({
+      api: 5,
+      balance: 1e6,
+      sales: 'today',
+      confs: { 'cpbillmgr5.conf': 'Period 13 955227001 55227\n' },
+    });
     await seedAddonSetup(h.knex);
   });
   after(async () => {
@@ -138,7 +143,7 @@ describe('renewal of a 1-month licence under a yearly server (cpbillmgr5.conf, u
     await checkevent(h);
     const id = (await itemParams(h.knex, addon)).licenseid;
     const licence = async () => (await h.licences()).find((l) => l.id === id);
-    assert.equal((await licence())?.package, '3541', 'Lite means ISPmanager 5 Lite on BILLmanager 5+');
+    assert.equal((await licence())?.package, '55227', "Lite means ispmanager 6 Lite on today's upstream");
     const firstExpiry = (await licence())?.expiredate ?? '';
     const months = (Date.parse(firstExpiry) - Date.now()) / (30 * 86_400_000);
     assert.ok(months > 0.9 && months < 1.1, `a 1-month licence, expires ${firstExpiry}`);

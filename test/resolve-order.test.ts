@@ -59,13 +59,15 @@ function notConfigured(run: () => unknown): NotConfiguredError {
 }
 
 describe('built-in enumeration names', () => {
+  // api 5 is today's upstream, which sells ispmanager 6 only: Lite and Prof mean ispmanager 6 Lite and
+  // Pro there; Lite5 names ISPmanager 5 Lite on both; api 4 keeps the wiki's ISPmanager 4 meaning.
   const cases: [4 | 5, string, number, number][] = [
     [4, 'Lite', 7, 8],
     [4, 'Lite5', 3541, 935411],
     [4, 'Prof', 11, 16],
-    [5, 'Lite', 3541, 935411],
+    [5, 'Lite', 55227, 955227001],
     [5, 'Lite5', 3541, 935411],
-    [5, 'Prof', 11, 16],
+    [5, 'Prof', 55228, 955228001],
   ];
   for (const [api, name, pkg, period] of cases) {
     test(`${name} on api=${api} → ${pkg}`, () => {
@@ -75,6 +77,17 @@ describe('built-in enumeration names', () => {
       assert.equal(order.periodRule, 'same length (1 month)');
     });
   }
+
+  test('on api 5 Lite and Prof buy ispmanager 6 for 1 or 12 months; other lengths need a Period line', () => {
+    const year: TariffPeriod = { id: 13, pricelistId: 100, length: 12, unit: 'month' };
+    assert.deepEqual(ids(resolve(5, enumAddon('Lite'), year)), [55227, 955227012]);
+    assert.deepEqual(ids(resolve(5, enumAddon('Prof'), year)), [55228, 955228012]);
+    const error = notConfigured(() => resolve(5, enumAddon('Lite'), sixMonths));
+    assert.match(
+      error.message,
+      /package 55227 'ispmanager 6 Lite' \(its periods: 955227001 1 month, 955227012 12 months\)/,
+    );
+  });
 
   test('built-in names are case-sensitive, as the billing stores them', () => {
     assert.match(notConfigured(() => resolve(5, enumAddon('lite'))).message, /Price lite <package id>/);
@@ -173,17 +186,18 @@ describe('period rules', () => {
   const prof = enumAddon('Prof');
 
   test('Period ALL applies to every local period of its package', () => {
-    const order = resolve(5, prof, sixMonths, 'Period ALL 17 11');
+    const order = resolve(4, prof, sixMonths, 'Period ALL 17 11');
     assert.deepEqual(ids(order), [11, 17]);
     assert.equal(order.periodRule, 'cpbillmgr5.conf:1 Period ALL 17 11');
-    assert.deepEqual(ids(resolve(5, enumAddon('Lite'), sixMonths, 'Period ALL 17 11')), [3541, 935416]);
+    assert.deepEqual(ids(resolve(5, enumAddon('Lite5'), sixMonths, 'Period ALL 17 11')), [3541, 935416]);
+    assert.deepEqual(ids(resolve(5, prof, sixMonths, 'Period ALL 955228012 55228')), [55228, 955228012]);
   });
 
   test('precedence: local + package, then ALL, then two-field, then same length', () => {
-    assert.equal(resolve(5, prof, month, 'Period ALL 17 11\nPeriod 10 15 11').period.id, 15);
-    assert.equal(resolve(5, prof, month, 'Period 10 15\nPeriod ALL 17 11').period.id, 17);
-    assert.equal(resolve(5, prof, month, 'Period 10 15').period.id, 15);
-    assert.equal(resolve(5, prof, month, 'Period 11 15').period.id, 16);
+    assert.equal(resolve(4, prof, month, 'Period ALL 17 11\nPeriod 10 15 11').period.id, 15);
+    assert.equal(resolve(4, prof, month, 'Period 10 15\nPeriod ALL 17 11').period.id, 17);
+    assert.equal(resolve(4, prof, month, 'Period 10 15').period.id, 15);
+    assert.equal(resolve(4, prof, month, 'Period 11 15').period.id, 16);
   });
 
   test('no match names the local period, the package, its periods and the fixing line', () => {

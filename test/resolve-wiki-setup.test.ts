@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { BUILTIN_PACKAGES } from '../src/catalogue/builtin-packages.js';
 import { createCatalogue } from '../src/catalogue/create-catalogue.js';
 import type { Tariff, TariffPeriod } from '../src/domain/billing-types.js';
+import { NotConfiguredError } from '../src/errors/module-error.js';
 import { parseModuleConf } from '../src/module-conf/parse-module-conf.js';
 import { type LicenceSource, resolveOrder } from '../src/resolve/resolve-order.js';
 
@@ -44,19 +45,21 @@ const sources: Record<string, LicenceSource> = {
   ipmgr: { kind: 'addon', name: 'ipmgr', addonTariff: tariff(102, 'ipmgr', 1) },
 };
 
-/** [package, period row] per local period 10, 11, 12, 13. */
-type Expected = Record<string, [number, number, number, number, number]>;
+/** [package, period row] per local period 10, 11, 12, 13; `null`: no period resolves (not configured). */
+type Expected = Record<string, [number, number | null, number | null, number | null, number | null]>;
 const expected: Record<4 | 5, Expected> = {
   4: {
     Lite: [7, 8, 9, 9, 9],
     Prof: [11, 16, 17, 17, 17],
     ipmgr: [2891, 1815, 1817, 1817, 1817],
   },
-  // On a BILLmanager 5 upstream Lite is ISPmanager 5 Lite, for which the wiki file has no Period
-  // lines: every VPS period buys the 3541 row of the same length.
+  // On today's BILLmanager 5 upstream Lite and Prof are ispmanager 6 Lite and Pro, for which the wiki
+  // file has no Period lines: the 1- and 12-month VPS periods buy the rows of the same length, and the
+  // 3- and 6-month ones resolve to nothing until the operator adds a Period line (ispmanager 6 is sold
+  // for 1 and 12 months only).
   5: {
-    Lite: [3541, 935411, 935413, 935416, 935422],
-    Prof: [11, 16, 17, 17, 17],
+    Lite: [55227, 955227001, null, null, 955227012],
+    Prof: [55228, 955228001, null, null, 955228012],
     ipmgr: [2891, 1815, 1817, 1817, 1817],
   },
 };
@@ -67,10 +70,16 @@ for (const api of [4, 5] as const) {
     const conf = parseModuleConf(wikiText, file, catalogue);
     for (const [name, [pkg, ...rows]] of Object.entries(expected[api])) {
       vpsPeriods.forEach((local, index) => {
-        test(`${name} on a ${local.length}-month VPS (period ${local.id}) → package ${pkg}, period ${rows[index]}`, () => {
-          const order = resolveOrder({ api, catalogue, conf, source: sources[name]!, localPeriod: local });
+        const expectedRow = rows[index];
+        test(`${name} on a ${local.length}-month VPS (period ${local.id}) → package ${pkg}, period ${expectedRow ?? 'none'}`, () => {
+          const resolve = () => resolveOrder({ api, catalogue, conf, source: sources[name]!, localPeriod: local });
+          if (expectedRow === null || expectedRow === undefined) {
+            assert.throws(resolve, (e: unknown) => e instanceof NotConfiguredError && e.object === 'period');
+            return;
+          }
+          const order = resolve();
           assert.equal(order.pkg.id, pkg);
-          assert.equal(order.period.id, rows[index]);
+          assert.equal(order.period.id, expectedRow);
         });
       });
     }
@@ -85,7 +94,7 @@ for (const api of [4, 5] as const) {
         assert.equal(lite.packageRule, 'built-in default Lite → 7 (api 4)');
         assert.equal(lite.periodRule, `${base}:2 Period 10 8 7`);
       } else {
-        assert.equal(lite.packageRule, 'built-in default Lite → 3541 (api 5)');
+        assert.equal(lite.packageRule, 'built-in default Lite → 55227 (api 5)');
         assert.equal(lite.periodRule, 'same length (1 month)');
       }
     });

@@ -18,6 +18,8 @@ export interface CataloguePeriod {
   readonly realId: boolean;
   /** False when the upstream no longer sells this period (lifetime licences: not since 2018-07-09). */
   readonly sold: boolean;
+  /** YYYY-MM-DD the upstream stopped selling it, where a source says so. */
+  readonly notSoldSince?: string;
 }
 
 /** Product lines the upstream's one-licence-per-IP rules work on. */
@@ -40,6 +42,8 @@ export interface CataloguePackage {
   readonly periods: readonly CataloguePeriod[];
   /** False when the upstream no longer sells or renews it; kept for configurations written for it. */
   readonly sold: boolean;
+  /** YYYY-MM-DD the upstream stopped selling and renewing it, where a source says so. */
+  readonly notSoldSince?: string;
   /**
    * The quantity add-on (`addon_<id>=<count>`, cluster nodes) an order of this package must carry,
    * e.g. 55236 for ispmanager 6 Business; absent for packages without one.
@@ -64,6 +68,25 @@ export function monthsOf(period: Pick<CataloguePeriod, 'unit' | 'length'>): numb
   if (period.unit === 'lifetime') return 0;
   if (period.unit === 'day') return -100;
   return period.length;
+}
+
+/**
+ * The id cpbillmgr gives a period row the upstream does not publish: `9 PPPPP SSS` read as one number,
+ * i.e. 900000000 + package id × 1000 + slot, where the slot is the month count (1..998), 0 for lifetime
+ * and 999 for the trial. Deterministic, so the built-in catalogue and a `pricelist.export` refresh agree,
+ * always ≥ 900000 and above every older assigned id (all < 1000000); it fits a signed 32-bit column for
+ * package ids up to 1 247 483.
+ */
+export function syntheticPeriodId(packageId: number, period: Pick<CataloguePeriod, 'unit' | 'length'>): number {
+  const months = monthsOf(period);
+  const slot = months === -100 ? 999 : months;
+  return 900_000_000 + packageId * 1000 + slot;
+}
+
+/** "not sold since 2021-06-15", or "not sold" when no source gives the date. */
+export function describeNotSold(item: Pick<CataloguePeriod, 'sold' | 'notSoldSince'>): string {
+  if (item.sold) return '';
+  return item.notSoldSince ? `not sold since ${item.notSoldSince}` : 'not sold';
 }
 
 export function describePeriod(period: Pick<CataloguePeriod, 'unit' | 'length'>): string {

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Catalogue } from '../domain/catalogue-types.js';
 import type { Logger } from '../logging/create-logger.js';
 import type { SandboxEngine } from './sandbox-engine.js';
-import { SandboxError } from './sandbox-error.js';
-import type { Handler, Params } from './sandbox-handler-types.js';
+import { langOf, SandboxError, text } from './sandbox-error.js';
+import type { Body, Handler, Params } from './sandbox-handler-types.js';
+import { onSale, type SalesMode } from './sandbox-sales.js';
 import type { AccountRow, SandboxStore } from './sandbox-store.js';
 import { doc, element, escapeXml, softErrorDoc, softwareErrorDoc } from './sandbox-xml.js';
 import { SOFT_HANDLERS } from './soft-handlers.js';
@@ -17,7 +18,10 @@ export interface DispatchDeps {
   readonly engine: SandboxEngine;
   readonly catalogue: Catalogue;
   readonly logger: Logger;
+  readonly salesMode: () => SalesMode;
 }
+
+const BAD_LOGIN = text('Invalid username or password', 'Неверное имя пользователя или пароль');
 
 /** Masks the password in `authinfo` and `password` so request logs never carry it. */
 export function redactParams(params: Params): Record<string, string> {
@@ -41,7 +45,7 @@ export function authenticate(store: SandboxStore, authinfo: string | undefined):
 const isBm4 = (func: string) => func === 'software' || func.startsWith('software.') || func === 'accountinfo';
 
 /** One `/billmgr` call: parameters in, complete XML document out (errors included, as HTTP 200). */
-export function createDispatcher(deps: DispatchDeps): (params: Params) => string {
+export function createDispatcher(deps: DispatchDeps): (params: Params) => Body {
   const { store, engine, catalogue, logger } = deps;
   const sessions = new Map<string, { account: number; lastUsed: number }>();
   const handlers: Record<string, Handler> = { ...SOFT_HANDLERS, ...SOFTWARE_HANDLERS };
@@ -55,24 +59,47 @@ export function createDispatcher(deps: DispatchDeps): (params: Params) => string
       const account = store.account(session.account);
       if (account) return account;
     }
-    throw new SandboxError('auth', '', 'Invalid username or password, or the session has expired');
+    throw new SandboxError(
+      'auth',
+      '',
+      text(
+        'Invalid username or password, or the session has expired',
+        'Неверное имя пользователя или пароль, или сессия истекла',
+      ),
+    );
   }
 
-  function run(func: string, params: Params): string {
-    if (func === '') throw new SandboxError('missed', 'func', 'The function (func) is required');
-    if (func === 'pricelist.export') return priceListDoc(catalogue);
+  function run(func: string, params: Params): Body {
+    if (func === '')
+      throw new SandboxError('missed', 'func', text('The function (func) is required', 'Не указана функция'));
+    if (func === 'pricelist.export') return priceListDoc(catalogue, deps.salesMode(), params.itemtype);
     if (func === 'auth') {
       const account = authenticate(store, `${params.username ?? ''}:${params.password ?? ''}`);
-      if (!account) throw new SandboxError('auth', '', 'Invalid username or password');
+      if (!account) throw new SandboxError('auth', '', BAD_LOGIN);
       const sid = randomBytes(12).toString('hex');
       sessions.set(sid, { account: account.id, lastUsed: Date.now() });
       return doc(element('auth', sid, { id: sid }));
     }
     const account = accountOf(params);
     const handler = handlers[func];
-    if (!handler) throw new SandboxError('missed', 'func', `Unknown function '${func}'`, func);
+    if (!handler) {
+      throw new SandboxError(
+        'missed',
+        'func',
+        text(`Unknown function '${func}'`, `Неизвестная функция «${func}»`),
+        func,
+      );
+    }
     engine.tick();
-    return handler({ params, account: store.account(account.id) ?? account, engine, store, catalogue });
+    return handler({
+      params,
+      account: store.account(account.id) ?? account,
+      engine,
+      store,
+      catalogue,
+      lang: langOf(params.lang),
+      sales: isBm4(func) ? 'historical' : deps.salesMode(),
+    });
   }
 
   return (params) => {
@@ -83,27 +110,37 @@ export function createDispatcher(deps: DispatchDeps): (params: Params) => string
     } catch (error) {
       if (!(error instanceof SandboxError)) throw error;
       outcome = `error:${error.type}`;
-      return isBm4(func) ? softwareErrorDoc(error) : softErrorDoc(error);
+      const lang = langOf(params.lang);
+      return isBm4(func) ? softwareErrorDoc(error, lang) : softErrorDoc(error, lang);
     } finally {
       logger.debug({ func, params: redactParams(params), outcome }, 'sandbox request');
     }
   };
 }
 
-/** `pricelist.export` [R9][S15]; each period carries its BILLmanager 4 row id so both generations can map it. */
-export function priceListDoc(catalogue: Catalogue): string {
-  const rows = catalogue.packages.map((pkg) => {
-    const periods = pkg.periods
-      .map((p) => element('period', '', { id: p.id, type: p.unit, length: p.length, cost: p.cost.toFixed(2) }))
-      .join('');
-    return element(
-      'pricelist',
-      element('id', String(pkg.id)) +
-        element('name', escapeXml(pkg.name)) +
-        element('itemtype', 'soft') +
-        element('active', 'on') +
-        element('price', periods, { currency: 'EUR' }),
-    );
-  });
+/**
+ * `pricelist.export` [R9][S15]: no auth; periods as `<period type="month" length="1" cost="…"/>` with no
+ * id (research "Verified 2026-11-26"); the trial as `type="day"` with its length in days, lifetime as
+ * `type="lifetime" length="1"`. Only what the upstream sells in its current mode is exported; another
+ * `itemtype` than `soft` exports nothing, since the sandbox sells only licences.
+ */
+export function priceListDoc(catalogue: Catalogue, mode: SalesMode, itemtype: string | undefined): string {
+  if (itemtype !== undefined && itemtype !== '' && itemtype !== 'soft') return doc();
+  const rows = catalogue.packages
+    .filter((pkg) => onSale(mode, pkg))
+    .map((pkg) => {
+      const periods = pkg.periods
+        .filter((p) => onSale(mode, pkg, p))
+        .map((p) => element('period', '', { type: p.unit, length: p.length, cost: p.cost.toFixed(2) }))
+        .join('');
+      return element(
+        'pricelist',
+        element('id', String(pkg.id)) +
+          element('name', escapeXml(pkg.name)) +
+          element('itemtype', 'soft') +
+          element('active', 'on') +
+          element('price', periods, { currency: 'EUR' }),
+      );
+    });
   return doc(rows.join(''));
 }

@@ -1,28 +1,38 @@
 import type { Catalogue } from '../domain/catalogue-types.js';
+import { formatMoney } from './format-money.js';
 import { type Handler, type HandlerContext, submitted } from './sandbox-handler-types.js';
-import { periodByRow, requireIp, requirePackage } from './sandbox-rules.js';
+import { periodByRow, requireIp, requireNodes, requirePackage } from './sandbox-rules.js';
 import type { LicenceRow } from './sandbox-store.js';
 import { doc, element, type Fields, fieldsXml, okDoc } from './sandbox-xml.js';
+import { OTHER_PROJECT } from './soft-handlers.js';
 
-/** BILLmanager 4 rows name the package `price` and the period by its row id [R3-old]. */
+/**
+ * BILLmanager 4 rows name the package `price` and the period by its row id [R3-old]. The key is shown
+ * once the licence is ready; `remoteid` is stored but never answered, as on BILLmanager 5.
+ */
 function softwareFields(licence: LicenceRow, catalogue: Catalogue): Fields {
   return {
     id: licence.id,
     elid: licence.id,
     licname: licence.licname,
     ip: licence.ip,
-    remoteid: licence.remoteid,
     price: licence.package,
     price_name: catalogue.findPackage(licence.package)?.name ?? '',
     period: licence.period,
     status: licence.status,
     createdate: licence.createdate,
     expiredate: licence.expiredate,
-    lickey: licence.lickey,
+    lickey: licence.status === 1 || licence.status === 5 ? '' : licence.lickey,
   };
 }
 
-/** `software.edit` without elid orders (charged at once: BILLmanager 4 had no basket for this); with elid it views or edits. */
+const nodesOf = (ctx: HandlerContext, pkg: ReturnType<typeof requirePackage>) =>
+  requireNodes(pkg, pkg.nodeAddon === undefined ? undefined : ctx.params[`addon_${pkg.nodeAddon}`]);
+
+/**
+ * `software.edit` without elid orders (charged at once: BILLmanager 4 had no basket for this, and no
+ * `autoprolong` parameter, so nothing renews by itself); with elid it views or edits.
+ */
 function edit(ctx: HandlerContext): string {
   const { params, account, engine, catalogue } = ctx;
   if (!params.elid) {
@@ -34,10 +44,12 @@ function edit(ctx: HandlerContext): string {
       pkg,
       period,
       ip,
+      remoteip: '',
       licname: params.licname ?? '',
       remoteid: params.remoteid ?? '',
       pay: true,
-      autoprolong: false,
+      autoprolong: 0,
+      nodes: nodesOf(ctx, pkg),
     });
     return okDoc(element('id', String(licence.id)));
   }
@@ -46,10 +58,10 @@ function edit(ctx: HandlerContext): string {
   if (params.clicked_button === 'newkey') return okDoc(element('lickey', engine.newKey(licence)));
   if (params.price && Number(params.price) !== licence.package) {
     const pkg = requirePackage(catalogue, params.price);
-    engine.changePackage(account, licence, pkg, periodByRow(pkg, params.period));
+    engine.changePackage(account, licence, pkg, periodByRow(pkg, params.period), nodesOf(ctx, pkg));
     licence = engine.owned(account, params.elid);
   }
-  licence = engine.edit(licence, { ip: params.ip, licname: params.licname, remoteid: params.remoteid });
+  licence = engine.edit(account, licence, { ip: params.ip, licname: params.licname, remoteid: params.remoteid });
   return okDoc(fieldsXml(softwareFields(licence, catalogue)));
 }
 
@@ -83,5 +95,10 @@ export const SOFTWARE_HANDLERS: Readonly<Record<string, Handler>> = {
     engine.checkIp(pkg, periodByRow(pkg, params.period), requireIp(params.ip));
     return okDoc();
   },
-  accountinfo: ({ account }) => doc(fieldsXml({ name: account.username, balance: account.balance.toFixed(2) })),
+  /** `elem` rows per provider; JBS picks `name == 'ISPsystem'` (research "Verified 2026-11-26"). */
+  accountinfo: ({ account }) =>
+    doc(
+      element('elem', fieldsXml({ name: OTHER_PROJECT, balance: formatMoney(0) })) +
+        element('elem', fieldsXml({ name: 'ISPsystem', balance: formatMoney(account.balance) })),
+    ),
 };

@@ -40,6 +40,11 @@ export interface HarnessOptions {
   readonly env?: Record<string, string>;
   /** cpbillmgr.conf / cpbillmgr5.conf texts; default: none. */
   readonly confs?: { 'cpbillmgr.conf'?: string; 'cpbillmgr5.conf'?: string };
+  /**
+   * What the sandbox sells: `historical` (default) the whole catalogue, as the seed's packages need;
+   * `today` only what ISPsystem sells now (ispmanager 6).
+   */
+  readonly sales?: 'today' | 'historical';
 }
 
 export interface Harness {
@@ -84,6 +89,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     catalogue: createCatalogue(BUILTIN_PACKAGES),
     logger,
     processingSeconds: options.processingSeconds ?? 0,
+    historicalSales: options.sales !== 'today',
     accounts: [{ username: 'reseller', password: 'secret', balance: options.balance ?? 1000 }],
   });
   const db = await createTestDatabase(options.dialect ?? 'mysql');

@@ -21,6 +21,8 @@ export function registerDemo(program: Command): void {
             catalogue: app.catalogue,
             logger: app.logger,
             processingSeconds: 20,
+            // The demo billing sells the wiki's packages (5, 9), which only the historical upstream sells.
+            historicalSales: true,
             accounts: [{ username: 'reseller', password: 'secret', balance: 500 }],
           });
           await seedDemoBilling(app.db, { url: `${sandbox.url}/billmgr`, username: 'reseller', password: 'secret' });

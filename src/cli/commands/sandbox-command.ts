@@ -12,6 +12,7 @@ interface SandboxOptions {
   user: string;
   password: string;
   balance: string;
+  historical?: boolean;
 }
 
 export function registerSandbox(program: Command): void {
@@ -24,6 +25,10 @@ export function registerSandbox(program: Command): void {
     .option('--user <name>', 'reseller account created with a new state file', 'reseller')
     .option('--password <password>', 'its password', 'secret')
     .option('--balance <amount>', 'its starting balance', '1000')
+    .option(
+      '--historical',
+      'sell the whole catalogue as the upstream did when the wiki page was written (default: only what is sold today)',
+    )
     .action(async (options: SandboxOptions) => {
       const [host = '127.0.0.1', port = '1581'] = options.listen.split(':');
       const logger = createLogger();
@@ -34,10 +39,12 @@ export function registerSandbox(program: Command): void {
         catalogue: createCatalogue(BUILTIN_PACKAGES),
         logger,
         processingSeconds: Number(options.processingSeconds),
+        historicalSales: options.historical === true,
         accounts: [{ username: options.user, password: options.password, balance: Number(options.balance) }],
       });
+      const sales = options.historical ? 'historical sales: the whole catalogue' : "today's sales: ispmanager 6 only";
       process.stderr.write(
-        `sandbox upstream on ${running.url}/billmgr (and /manager/billmgr); account ${options.user}; state ${options.state}\n` +
+        `sandbox upstream on ${running.url}/billmgr (and /manager/billmgr); account ${options.user}; state ${options.state}; ${sales}\n` +
           `point the module at it: processingparam url=${running.url}/billmgr username=${options.user} password=… api=5\n`,
       );
       await waitForSignal();
