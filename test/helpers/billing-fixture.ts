@@ -122,3 +122,40 @@ export async function itemParams(knex: Knex, id: number): Promise<Record<string,
   const rows = await knex('itemparam').where({ item: id });
   return Object.fromEntries(rows.map((row: { intname: string; value: string }) => [row.intname, row.value]));
 }
+
+/** Tariffs sold today (contract §6): ispmanager 6 Lite and Business, standalone, with 1- and 12-month periods. */
+export const TODAY = {
+  lite: 12,
+  business: 13,
+  liteMonth: 121,
+  liteYear: 122,
+  businessMonth: 131,
+} as const;
+
+export async function seedTodayTariffs(knex: Knex): Promise<void> {
+  await knex('pricelist').insert([
+    {
+      id: TODAY.lite,
+      name: 'ispmanager 6 Lite',
+      intname: '55227-ispmanager 6 Lite',
+      itemtype: 1,
+      addontype: 0,
+      processingmodule: MODULE_ID,
+      active: 'on',
+    },
+    {
+      id: TODAY.business,
+      name: 'ispmanager 6 Business',
+      intname: '55230-ispmanager 6 Business',
+      itemtype: 1,
+      addontype: 0,
+      processingmodule: MODULE_ID,
+      active: 'on',
+    },
+  ]);
+  await knex('period').insert([
+    { id: TODAY.liteMonth, pricelist: TODAY.lite, length: 1, unit: 'month' },
+    { id: TODAY.liteYear, pricelist: TODAY.lite, length: 12, unit: 'month' },
+    { id: TODAY.businessMonth, pricelist: TODAY.business, length: 1, unit: 'month' },
+  ]);
+}

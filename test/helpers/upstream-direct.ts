@@ -30,3 +30,11 @@ export async function chargesOn(h: Harness, ip: string, kind: 'order' | 'prolong
   const ids = new Set((await h.licences()).filter((l) => l.ip === ip).map((l) => l.id));
   return (await h.ledger()).filter((c) => c.kind === kind && ids.has(c.licence)).length;
 }
+
+/** Requests the sandbox received for one upstream function so far (faulted and refused ones included). */
+export async function requestsOf(h: Harness, func: string): Promise<number> {
+  const doc = await h.admin('requests');
+  const rows = doc.elem === undefined ? [] : Array.isArray(doc.elem) ? doc.elem : [doc.elem];
+  const row = (rows as Array<Record<string, string>>).find((r) => r.func === func);
+  return Number(row?.count ?? 0);
+}
