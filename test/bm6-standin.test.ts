@@ -4,11 +4,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { decryptParam, loadCryptKey } from '../src/billing/bm6/decrypt-param.js';
+import { createBm6Reader } from '../src/billing/bm6/bm6-reader.js';
+import { decryptParam, lazyDecrypter, loadCryptKey } from '../src/billing/bm6/decrypt-param.js';
 import { BM6_TABLES } from '../src/bm6-standin/bm6-tables.js';
 import { failMgrctl, mgrctlCalls } from '../src/bm6-standin/mgrctl-calls.js';
-import { encryptParam } from '../src/bm6-standin/standin-key.js';
+import { seedBm6Billing } from '../src/bm6-standin/seed-bm6-billing.js';
+import { encryptParam, writeStandinKey } from '../src/bm6-standin/standin-key.js';
 import { asStandin, foreignWrites } from '../src/bm6-standin/standin-session.js';
+import { writeMgrctlWrapper } from '../src/bm6-standin/write-mgrctl-wrapper.js';
+import { createDb } from '../src/store/create-db.js';
 import {
   BM6,
   type Bm6Standin,
@@ -409,5 +413,37 @@ describe('BILLmanager 5/6 stand-in on MariaDB: schema, write triggers, mgrctl, c
     });
     writeFileSync(join(dir, 'locked.pem'), locked);
     await assert.rejects(loadCryptKey(dir, join(dir, 'locked.pem')), /locked\.pem is not a usable PEM RSA private key/);
+  });
+});
+
+describe('BILLmanager 5/6 stand-in on SQLite (for the demo)', () => {
+  test('When seeded on SQLite, then mgrctl applies post-calls, the reader decrypts the password, and direct writes are caught', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpbillmgr-bm6-sqlite-'));
+    const url = `sqlite:${join(dir, 'billmgr.sqlite')}`;
+    const knex = createDb(url);
+    try {
+      const key = await writeStandinKey(dir);
+      await seedBm6Billing(knex, {
+        upstreamUrl: 'http://127.0.0.1:1/billmgr',
+        password: 'demo',
+        publicPem: key.publicPem,
+      });
+      const mgrctl = await writeMgrctlWrapper(join(dir, 'sbin'), { dbUrl: url, mgrRoot: dir });
+      const run = await mgrctlRaw(mgrctl, 'service.postopen', { elid: I.liteMonth, sok: 'ok' });
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.equal((await itemRow(knex, I.liteMonth)).status, 2);
+      const reader = createBm6Reader(knex, { decrypt: lazyDecrypter(dir, 'etc/billmgr.pem') });
+      assert.equal((await reader.module(BM6.module))?.params.password, 'demo');
+      assert.equal((await reader.item(I.server))?.ip, BM6.address.server);
+      assert.deepEqual(await foreignWrites(knex), []);
+      await knex('itemparam').insert({ item: I.liteMonth, intname: 'sneaky', value: '1' });
+      await knex('item').where({ id: I.liteMonth }).update({ status: 3 });
+      assert.deepEqual(
+        (await foreignWrites(knex)).map((w) => `${w.table}:${w.op}`),
+        ['itemparam:insert', 'item:update'],
+      );
+    } finally {
+      await knex.destroy();
+    }
   });
 });

@@ -21,4 +21,9 @@ export const BM6_TABLES = [
 export type Bm6Table = (typeof BM6_TABLES)[number];
 
 /** The stand-in's own bookkeeping; never BILLmanager's. */
-export const STANDIN_TABLES = ['standin_foreign_write', 'standin_mgrctl_call', 'standin_mgrctl_fault'] as const;
+export const STANDIN_TABLES = [
+  'standin_foreign_write',
+  'standin_mgrctl_call',
+  'standin_mgrctl_fault',
+  'standin_session',
+] as const;

@@ -9,9 +9,10 @@ import { isMysql } from './standin-session.js';
  * guesses ~ (`on`/`off` strings, DATE dates). Columns marked "stand-in" hold what the stand-in's mgrctl
  * needs to apply a call and are not known to exist under these names.
  *
- * MariaDB and SQLite both work; write detection (triggers) is MariaDB only.
+ * MariaDB and SQLite both work, write detection included.
  */
 export async function createBm6Schema(knex: Knex): Promise<void> {
+  const now = isMysql(knex) ? knex.fn.now(6) : knex.fn.now();
   const table = async (name: string, build: (t: Knex.CreateTableBuilder) => void) => {
     if (!(await knex.schema.hasTable(name))) await knex.schema.createTable(name, build);
   };
@@ -144,7 +145,7 @@ export async function createBm6Schema(knex: Knex): Promise<void> {
     t.string('table_name', 64).notNullable();
     t.string('op', 6).notNullable();
     t.bigInteger('connection_id').nullable();
-    t.timestamp('at', { precision: 6 }).notNullable().defaultTo(knex.fn.now(6));
+    t.timestamp('at', { precision: 6 }).notNullable().defaultTo(now);
   });
   await table('standin_mgrctl_call', (t) => {
     t.increments('id');
@@ -152,7 +153,11 @@ export async function createBm6Schema(knex: Knex): Promise<void> {
     t.text('params').notNullable();
     t.integer('exit_code').notNullable();
     t.text('answer').nullable();
-    t.timestamp('at', { precision: 6 }).notNullable().defaultTo(knex.fn.now(6));
+    t.timestamp('at', { precision: 6 }).notNullable().defaultTo(now);
+  });
+  // SQLite has no session variables: the stand-in marks its transaction with a row here instead.
+  await table('standin_session', (t) => {
+    t.integer('id').primary();
   });
   await table('standin_mgrctl_fault', (t) => {
     t.increments('id');
@@ -164,24 +169,30 @@ export async function createBm6Schema(knex: Knex): Promise<void> {
     t.integer('exit_code').notNullable().defaultTo(1);
   });
 
-  if (isMysql(knex)) await createWriteTriggers(knex);
+  await createWriteTriggers(knex);
 }
 
 /**
- * AFTER INSERT/UPDATE/DELETE triggers on every BILLmanager table: a write from a session that hasn't
- * set `@bm6_standin` (the stand-in's mgrctl and seeds set it) is recorded in standin_foreign_write.
- * In bm6 the module must write none of these tables, so a test expects that list to stay empty.
+ * AFTER INSERT/UPDATE/DELETE triggers on every BILLmanager table: a write the stand-in didn't make (its
+ * mgrctl and seeds run through `asStandin`) is recorded in standin_foreign_write. In bm6 the module
+ * must write none of these tables, so a test expects that list to stay empty. MariaDB tells the
+ * stand-in by the session variable `@bm6_standin`; SQLite, whose writers take turns on the whole
+ * file, by a row in standin_session that only the stand-in's open transaction holds.
  */
 async function createWriteTriggers(knex: Knex): Promise<void> {
+  const mysql = isMysql(knex);
   for (const name of BM6_TABLES) {
     for (const op of ['insert', 'update', 'delete'] as const) {
       const trigger = `standin_fw_${name}_${op}`;
       await knex.raw(`DROP TRIGGER IF EXISTS \`${trigger}\``);
+      const head = `CREATE TRIGGER \`${trigger}\` AFTER ${op.toUpperCase()} ON \`${name}\` FOR EACH ROW`;
       await knex.raw(
-        `CREATE TRIGGER \`${trigger}\` AFTER ${op.toUpperCase()} ON \`${name}\` FOR EACH ROW ` +
-          `BEGIN IF @bm6_standin IS NULL THEN ` +
-          `INSERT INTO standin_foreign_write (table_name, op, connection_id) VALUES ('${name}', '${op}', CONNECTION_ID()); ` +
-          `END IF; END`,
+        mysql
+          ? `${head} BEGIN IF @bm6_standin IS NULL THEN ` +
+              `INSERT INTO standin_foreign_write (table_name, op, connection_id) VALUES ('${name}', '${op}', CONNECTION_ID()); ` +
+              'END IF; END'
+          : `${head} WHEN NOT EXISTS (SELECT 1 FROM standin_session) BEGIN ` +
+              `INSERT INTO standin_foreign_write (table_name, op) VALUES ('${name}', '${op}'); END`,
       );
     }
   }

@@ -6,17 +6,21 @@ export function isMysql(knex: Knex): boolean {
 }
 
 /**
- * Runs `work` as BILLmanager itself: in one transaction on one connection with `@bm6_standin` set, so
- * the write triggers let it pass, and the variable cleared before the connection goes back to the pool.
+ * Runs `work` as BILLmanager itself: in one transaction on one connection marked as the stand-in's
+ * (MariaDB: `@bm6_standin`, cleared before the connection goes back to the pool; SQLite: a row in
+ * standin_session, which only this transaction sees and which it takes away again), so the write
+ * triggers let it pass.
  */
 export async function asStandin<T>(knex: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
   const mysql = isMysql(knex);
   return knex.transaction(async (trx) => {
     if (mysql) await trx.raw('SET @bm6_standin = 1');
+    else await trx('standin_session').insert({ id: 1 });
     try {
       return await work(trx);
     } finally {
       if (mysql) await trx.raw('SET @bm6_standin = NULL');
+      else await trx('standin_session').delete();
     }
   });
 }
@@ -28,7 +32,7 @@ export interface ForeignWrite {
   readonly at: string;
 }
 
-/** Writes to BILLmanager's tables made by anyone but the stand-in (MariaDB; always empty on SQLite). */
+/** Writes to BILLmanager's tables made by anyone but the stand-in, oldest first. */
 export async function foreignWrites(knex: Knex): Promise<ForeignWrite[]> {
   const rows = (await knex('standin_foreign_write')
     .select('table_name', 'op', 'connection_id', 'at')

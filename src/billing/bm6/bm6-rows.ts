@@ -12,6 +12,9 @@ export function chunked<T>(values: readonly T[], size = ID_CHUNK): T[][] {
   return chunks;
 }
 
+/** A parameter name that may be a key of a plain object: a `__proto__` row must not reshape it. */
+export const safeKey = (name: string): boolean => name !== '__proto__';
+
 export const num = (value: unknown): number => Number(value);
 export const numOrNull = (value: unknown): number | null =>
   value === null || value === undefined || value === '' ? null : Number(value);

@@ -25,14 +25,11 @@ export interface Bm6WriterDeps {
  * module.cpp); nothing is written to the database. A failed call throws MgrctlError.
  */
 export function createBm6Writer(deps: Bm6WriterDeps): BillingWriter {
-  const { logger, reader } = deps;
+  const { logger, reader, mgrctl } = deps;
   const call: MgrctlRunner =
-    typeof deps.mgrctl === 'string'
-      ? (
-          (path: string) => (func: string, params: MgrctlParams) =>
-            runMgrctl(path, func, params, { timeoutMs: deps.timeoutMs, logger })
-        )(deps.mgrctl)
-      : deps.mgrctl;
+    typeof mgrctl === 'string'
+      ? (func, params) => runMgrctl(mgrctl, func, params, { timeoutMs: deps.timeoutMs, logger })
+      : mgrctl;
 
   const post = async (func: string, item: number) => {
     await call(func, { elid: item, sok: 'ok' });
