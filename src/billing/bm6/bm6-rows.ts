@@ -1,4 +1,4 @@
-import type { BillingItem, LocalPeriod, Tariff } from '../../ports/billing.js';
+import type { BillingItem, Tariff } from '../../ports/billing.js';
 import { periodFromMonths } from './period-from-months.js';
 
 export type Row = Record<string, unknown>;
@@ -104,8 +104,4 @@ export function rowToTariff(row: Row, moduleIds: readonly number[]): Tariff {
     defaultEnumerationItemId: numOrNull(row.enumerationitem),
     defaultBool: onOff(row.addonbool),
   };
-}
-
-export function tariffPeriod(pricelistId: number, period: LocalPeriod) {
-  return { pricelistId, ...period };
 }
