@@ -5,6 +5,7 @@ import { registerCheck } from './commands/check-command.js';
 import { registerCheckevent } from './commands/checkevent-command.js';
 import { registerDemo } from './commands/demo-command.js';
 import { registerFixchilds } from './commands/fixchilds-command.js';
+import { registerInstall } from './commands/install-command.js';
 import { registerMigrate } from './commands/migrate-command.js';
 import { registerSandbox } from './commands/sandbox-command.js';
 import { registerServe } from './commands/serve-command.js';
@@ -21,5 +22,6 @@ registerCheck(program);
 registerCatalogue(program);
 registerSandbox(program);
 registerDemo(program);
+registerInstall(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,46 @@
+import type { Knex } from 'knex';
+
+export interface MgrctlCall {
+  readonly id: number;
+  readonly func: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly exitCode: number;
+  readonly answer: string;
+  readonly at: string;
+}
+
+/** Every call the stand-in mgrctl received, refused ones included, oldest first; `func` narrows it. */
+export async function mgrctlCalls(knex: Knex, func?: string): Promise<MgrctlCall[]> {
+  const query = knex('standin_mgrctl_call').select('id', 'func', 'params', 'exit_code', 'answer', 'at').orderBy('id');
+  if (func !== undefined) query.where({ func });
+  const rows = (await query) as Array<Record<string, unknown>>;
+  return rows.map((row) => ({
+    id: Number(row.id),
+    func: String(row.func),
+    params: JSON.parse(String(row.params)) as Record<string, string>,
+    exitCode: Number(row.exit_code),
+    answer: String(row.answer ?? ''),
+    at: String(row.at),
+  }));
+}
+
+export interface MgrctlFault {
+  /** How many calls of `func` are refused (default 1). */
+  readonly times?: number;
+  readonly type?: string;
+  readonly object?: string;
+  readonly msg?: string;
+  readonly exitCode?: number;
+}
+
+/** The next `times` calls of `func` are answered with an error document, before anything is applied. */
+export async function failMgrctl(knex: Knex, func: string, fault: MgrctlFault = {}): Promise<void> {
+  await knex('standin_mgrctl_fault').insert({
+    func,
+    remaining: fault.times ?? 1,
+    type: fault.type ?? 'internal',
+    object: fault.object ?? '',
+    msg: fault.msg ?? `stand-in fault injected into ${func}`,
+    exit_code: fault.exitCode ?? 1,
+  });
+}
