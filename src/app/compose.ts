@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Knex } from 'knex';
+import { dbUrlFromParamlist, type Paramlist, readParamlist } from '../billing/bm6/read-paramlist.js';
 import { createBilling } from '../billing/create-billing.js';
 import { BUILTIN_PACKAGES } from '../catalogue/builtin-packages.js';
 import { createCatalogue } from '../catalogue/create-catalogue.js';
@@ -47,7 +48,14 @@ export async function composeApp(settings: Settings, options: ComposeOptions = {
   // Read before the database is opened: a broken line stops the start with file and line.
   const confs = loadModuleConfs(settings.CPBILLMGR_ETC, catalogue);
   const kind = billingKindOf(settings);
-  const dbUrl = settings.CPBILLMGR_DB ?? defaultDbUrl(kind);
+  let paramlist: Promise<Paramlist> | undefined;
+  const readPanel = () => {
+    paramlist ??= readParamlist(settings.CPBILLMGR_MGRCTL, { logger });
+    return paramlist;
+  };
+  // A real BILLmanager names its database in `mgrctl paramlist`; the seed's model defaults to SQLite.
+  const dbUrl =
+    settings.CPBILLMGR_DB ?? (kind === 'bm6' ? dbUrlFromParamlist(await readPanel()) : 'sqlite:var/cpbillmgr.sqlite');
   const db = createDb(dbUrl, options.poolMax === undefined ? {} : { poolMax: options.poolMax });
   try {
     if (options.migrate) {
@@ -72,7 +80,15 @@ export async function composeApp(settings: Settings, options: ComposeOptions = {
   const now = () => new Date(Date.now() + offset);
   const deps: ModuleDeps = {
     store: createModuleStore(db),
-    billing: createBilling({ kind, db, logger, today: () => now().toISOString().slice(0, 10) }),
+    billing: createBilling({
+      kind,
+      db,
+      logger,
+      today: () => now().toISOString().slice(0, 10),
+      mgrctl: settings.CPBILLMGR_MGRCTL,
+      mgrRoot: settings.CPBILLMGR_MGR_ROOT,
+      paramlist: readPanel,
+    }),
     catalogue,
     confs,
     upstreamFor,
@@ -92,9 +108,4 @@ export async function composeApp(settings: Settings, options: ComposeOptions = {
     },
   };
   return { settings, logger, db, dbUrl, catalogue, deps, close: () => db.destroy() };
-}
-
-function defaultDbUrl(kind: 'bm4' | 'bm6'): string {
-  if (kind === 'bm4') return 'sqlite:var/cpbillmgr.sqlite';
-  throw new SettingsError('bm6: reading the database from mgrctl paramlist is not available yet; set CPBILLMGR_DB');
 }

@@ -1,58 +1,156 @@
 #!/usr/bin/env node
-import { composeApp } from '../app/compose.js';
-import { loadSettings } from '../config/settings.js';
-import { toModuleError } from '../errors/internal-error.js';
-import { ModuleError } from '../errors/module-error.js';
-import { createLogger } from '../logging/create-logger.js';
-import { dispatchCommand } from '../protocol/dispatch-command.js';
-import { ITEM_COMMANDS, OTHER_COMMANDS, parseCommand } from '../protocol/module-command.js';
-import { parseConnectionXml } from '../protocol/parse-connection-xml.js';
-import { renderError } from '../protocol/render-doc.js';
+import type { App } from '../app/compose.js';
+import type { Logger } from '../logging/create-logger.js';
+import { ITEM_COMMANDS, OTHER_COMMANDS } from '../protocol/module-command.js';
 import { parseModuleArgv, readStdin } from './parse-module-argv.js';
-import { startupError } from './startup-error.js';
 
 const USAGE = `Usage: pmcpbillmgr --command COMMAND [--item ITEM_ID] [--runningoperation ID] [--module MODULE_ID]
 
 The BILLmanager 5/6 processing-module entry of cpbillmgr. Prints one XML <doc> on stdout,
 logs JSON lines to stderr, exits 0 on success and 1 with an <error> document on failure.
+A failed command with --runningoperation also saves the error on that operation (bm6), and
+after its tenth try makes it manual with a task for the operator.
 
 Commands: ${[...OTHER_COMMANDS, ...ITEM_COMMANDS].join(', ')}
-check_connection reads the connection form (<doc><processingmodule>…</processingmodule></doc>) on stdin.
-Settings come from the environment (CPBILLMGR_DB, CPBILLMGR_ETC, …; see README).
+check_connection and tune_connection read the connection form (<doc>…</doc>) on stdin.
+Settings come from the environment (CPBILLMGR_BILLING, CPBILLMGR_DB, CPBILLMGR_ETC, …; see README).
 `;
 
+/** Commands answered without settings, database or upstream: BILLmanager asks for them at every start. */
+const BARE = new Set(['features', 'tune_connection']);
+
+/**
+ * BILLmanager runs one process per call, so start-up is paid on every call: modules are loaded only by
+ * the path that needs them (a `features` call never loads the database driver, the HTTP stack or the
+ * upstream client).
+ */
 async function main(): Promise<number> {
   const { params, help } = parseModuleArgv(process.argv.slice(2));
   if (help) {
     process.stdout.write(USAGE);
     return 0;
   }
+  const stdin = params.command === 'check_connection' || params.command === 'tune_connection' ? await readStdin() : '';
+  if (BARE.has(params.command ?? '')) return answerBare(params.command ?? '', stdin);
+  return answerWithApp(params, stdin);
+}
+
+async function answerBare(command: string, stdin: string): Promise<number> {
+  const { renderError, renderFeatures } = await import('../protocol/render-doc.js');
+  try {
+    await checkConfFiles();
+    if (command === 'features') {
+      const { FEATURES } = await import('../protocol/features-spec.js');
+      process.stdout.write(renderFeatures(FEATURES));
+    } else {
+      const [{ tuneConnection }, { parseCommand }] = await Promise.all([
+        import('../protocol/tune-connection.js'),
+        import('../protocol/module-command.js'),
+      ]);
+      const parsed = parseCommand(command, {}, undefined, stdin);
+      process.stdout.write(tuneConnection(parsed.name === 'tune_connection' ? parsed.form : stdin));
+    }
+    return 0;
+  } catch (error) {
+    const [{ toModuleError }, { createLogger }, { startupError }] = await Promise.all([
+      import('../errors/internal-error.js'),
+      import('../logging/create-logger.js'),
+      import('./startup-error.js'),
+    ]);
+    const known = startupError(error);
+    process.stdout.write(renderError(known.type === 'not_configured' ? known : toModuleError(error, createLogger())));
+    return 1;
+  }
+}
+
+/**
+ * A broken cpbillmgr.conf line stops every start, these cheap ones included: BILLmanager asks for
+ * `features` at each of its starts, which is where an operator first sees the file and line. (The
+ * environment's own settings are validated by the calls that use them.)
+ */
+async function checkConfFiles(): Promise<void> {
+  const [{ loadModuleConfs }, { createCatalogue }, { BUILTIN_PACKAGES }] = await Promise.all([
+    import('../module-conf/load-module-confs.js'),
+    import('../catalogue/create-catalogue.js'),
+    import('../catalogue/builtin-packages.js'),
+  ]);
+  loadModuleConfs(process.env.CPBILLMGR_ETC || './etc', createCatalogue(BUILTIN_PACKAGES));
+}
+
+async function answerWithApp(params: Record<string, string>, stdin: string): Promise<number> {
+  const [
+    { composeApp },
+    { loadSettings },
+    { toModuleError },
+    { ModuleError },
+    { createLogger },
+    dispatch,
+    command,
+    xml,
+    render,
+    startup,
+  ] = await Promise.all([
+    import('../app/compose.js'),
+    import('../config/settings.js'),
+    import('../errors/internal-error.js'),
+    import('../errors/module-error.js'),
+    import('../logging/create-logger.js'),
+    import('../protocol/dispatch-command.js'),
+    import('../protocol/module-command.js'),
+    import('../protocol/parse-connection-xml.js'),
+    import('../protocol/render-doc.js'),
+    import('./startup-error.js'),
+  ]);
   const logger = createLogger();
-  let settings: ReturnType<typeof loadSettings>;
   let app: Awaited<ReturnType<typeof composeApp>>;
   try {
-    settings = loadSettings();
-    app = await composeApp(settings, { logger, poolMax: 2 });
+    app = await composeApp(loadSettings(), { logger, poolMax: 2 });
   } catch (error) {
-    process.stdout.write(renderError(startupError(error)));
+    process.stdout.write(render.renderError(startup.startupError(error)));
     return 1;
   }
   try {
-    const stdin = params.command === 'check_connection' ? await readStdin() : '';
-    const command = parseCommand(params.command, params, stdin.trim() ? parseConnectionXml(stdin) : undefined);
-    process.stdout.write(await dispatchCommand(app.deps, command));
+    const connection =
+      params.command === 'check_connection' && stdin.trim() ? xml.parseConnectionXml(stdin) : undefined;
+    const parsed = command.parseCommand(params.command, params, connection, stdin);
+    process.stdout.write(await dispatch.dispatchCommand(app.deps, parsed));
     return 0;
   } catch (error) {
     const moduleError = toModuleError(error, logger);
-    if (error instanceof ModuleError)
+    if (error instanceof ModuleError) {
       logger.warn(
         { command: params.command, item: params.item, type: moduleError.type, err: moduleError.message },
         'command failed',
       );
-    process.stdout.write(renderError(moduleError));
+    }
+    const errorXml = render.renderError(moduleError);
+    process.stdout.write(errorXml);
+    await reportToOperation(app, params, errorXml, logger);
     return 1;
   } finally {
     await app.close();
+  }
+}
+
+/** BILLmanager's running operation keeps the error; after its tenth try it becomes manual (bm6 writer). */
+async function reportToOperation(
+  app: App,
+  params: Record<string, string>,
+  errorXml: string,
+  logger: Logger,
+): Promise<void> {
+  const runningoperation = Number(params.runningoperation);
+  if (!Number.isInteger(runningoperation) || runningoperation <= 0) return;
+  const item = Number(params.item ?? params.elid);
+  try {
+    await app.deps.billing.writer.operationFailed(
+      runningoperation,
+      params.command ?? '',
+      Number.isInteger(item) && item > 0 ? item : null,
+      errorXml,
+    );
+  } catch (error) {
+    logger.error({ runningoperation, err: error }, 'the failure could not be saved on the running operation');
   }
 }
 
@@ -60,7 +158,11 @@ main().then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
+  async (error: unknown) => {
+    const [{ renderError }, { startupError }] = await Promise.all([
+      import('../protocol/render-doc.js'),
+      import('./startup-error.js'),
+    ]);
     process.stdout.write(renderError(startupError(error)));
     process.exitCode = 1;
   },

@@ -13,12 +13,15 @@ import { checkevent } from '../usecases/reconcile/checkevent.js';
 import { FEATURES } from './features-spec.js';
 import type { ModuleCommand } from './module-command.js';
 import { renderFeatures, renderList, renderOk } from './render-doc.js';
+import { tuneConnection } from './tune-connection.js';
 
 /** The one core behind `pmcpbillmgr --command …` and `GET /cpbillmgr?func=…`: a command in, a `<doc>` out. */
 export async function dispatchCommand(deps: ModuleDeps, command: ModuleCommand): Promise<string> {
   switch (command.name) {
     case 'features':
       return renderFeatures(FEATURES);
+    case 'tune_connection':
+      return tuneConnection(command.form);
     case 'check_connection':
       return renderOk(await checkConnection(deps, command.connection, command.moduleId));
     case 'open':

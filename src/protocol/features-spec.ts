@@ -7,5 +7,15 @@ import type { FeaturesSpec } from './render-doc.js';
 export const FEATURES: FeaturesSpec = {
   itemtypes: ['soft'],
   params: [{ name: 'url' }, { name: 'username' }, { name: 'password', crypted: true }, { name: 'api' }],
-  features: ['check_connection', 'open', 'suspend', 'resume', 'close', 'setparam', 'prolong', 'sync_item'],
+  features: [
+    'check_connection',
+    'tune_connection',
+    'open',
+    'suspend',
+    'resume',
+    'close',
+    'setparam',
+    'prolong',
+    'sync_item',
+  ],
 };

@@ -11,7 +11,14 @@ export const ITEM_COMMANDS = [
   'sync_item',
   'license.info',
 ] as const;
-export const OTHER_COMMANDS = ['features', 'check_connection', 'checkevent', 'fixchilds', 'license'] as const;
+export const OTHER_COMMANDS = [
+  'features',
+  'check_connection',
+  'tune_connection',
+  'checkevent',
+  'fixchilds',
+  'license',
+] as const;
 
 export type ItemCommandName = (typeof ITEM_COMMANDS)[number];
 export type OtherCommandName = (typeof OTHER_COMMANDS)[number];
@@ -23,7 +30,9 @@ export type ModuleCommand =
       readonly connection: Readonly<Record<string, string>>;
       readonly moduleId: number | null;
     }
-  | { readonly name: Exclude<OtherCommandName, 'check_connection'> };
+  /** The connection form as BILLmanager puts it on stdin, answered with the `api` choices added. */
+  | { readonly name: 'tune_connection'; readonly form: string }
+  | { readonly name: Exclude<OtherCommandName, 'check_connection' | 'tune_connection'> };
 
 function isItemCommand(name: string): name is ItemCommandName {
   return (ITEM_COMMANDS as readonly string[]).includes(name);
@@ -49,6 +58,7 @@ export function parseCommand(
   name: string | undefined,
   params: Readonly<Record<string, string>>,
   connection?: Record<string, string>,
+  form = '',
 ): ModuleCommand {
   if (!name) throw new MissedError('func', 'No command given (--command NAME, or func=NAME over HTTP)');
   if (isItemCommand(name)) {
@@ -59,7 +69,12 @@ export function parseCommand(
   if (name === 'check_connection') {
     return { name, connection: connection ?? pickConnection(params), moduleId: positiveId(params.module, 'module') };
   }
-  if (isOtherCommand(name)) return { name: name as Exclude<OtherCommandName, 'check_connection'> };
+  if (name === 'tune_connection') {
+    if (!form.trim())
+      throw new MissedError('form', "'tune_connection' needs the connection form (<doc>…</doc>) on stdin");
+    return { name, form };
+  }
+  if (isOtherCommand(name)) return { name: name as Exclude<OtherCommandName, 'check_connection' | 'tune_connection'> };
   throw new ValueError(`Unknown command '${name.slice(0, 40)}'`, 'func', name.slice(0, 40));
 }
 

@@ -37,9 +37,12 @@ export function createDb(url: string, options: { poolMax?: number } = {}): Knex 
     });
   }
   const parsed = new URL(url);
+  // BILLmanager's paramlist may name a socket (`?socket=PATH`): mysql2 connects through it when given.
+  const socketPath = parsed.searchParams.get('socket') ?? undefined;
   return knexFactory({
     client: 'mysql2',
     connection: {
+      ...(socketPath ? { socketPath } : {}),
       host: parsed.hostname,
       port: parsed.port ? Number(parsed.port) : 3306,
       user: decodeURIComponent(parsed.username),

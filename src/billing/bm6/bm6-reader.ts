@@ -135,6 +135,33 @@ export function createBm6Reader(knex: Knex, options: Bm6ReaderOptions): Bm6Reade
       return params;
     },
 
+    /**
+     * Integer add-ons are child items of tariffs with addontype 2; their quantity is the included
+     * amount plus what was ordered on top (research §1 query: IFNULL(addonlimit) + intvalue).
+     */
+    async integerAddons(item) {
+      const rows = (await knex('item as a')
+        .join('pricelist as p', 'p.id', 'a.pricelist')
+        .leftJoin('itemtype as t', 't.id', 'p.itemtype')
+        .select(
+          'p.intname as intname',
+          't.intname as typename',
+          'a.addonlimit as own',
+          'p.addonlimit as base',
+          'a.intvalue',
+        )
+        .where('a.parent', item)
+        .where('p.addontype', 2)
+        .whereNot('a.status', DELETED)) as Row[];
+      const quantities: Record<string, number> = {};
+      for (const row of rows) {
+        const name = String(row.intname || row.typename || '');
+        if (!safeKey(name)) continue;
+        quantities[name] = num(row.own ?? row.base ?? 0) + num(row.intvalue ?? 0);
+      }
+      return quantities;
+    },
+
     async runningOperation(id) {
       const row = (await knex('runningoperation').select('id', 'item', 'trycount').where({ id }).first()) as
         | Row
