@@ -4,7 +4,7 @@ import { dbUrlFromParamlist, type Paramlist, readParamlist } from '../billing/bm
 import { createBilling } from '../billing/create-billing.js';
 import { BUILTIN_PACKAGES } from '../catalogue/builtin-packages.js';
 import { createCatalogue } from '../catalogue/create-catalogue.js';
-import { type Settings, SettingsError } from '../config/settings.js';
+import type { Settings } from '../config/settings.js';
 import type { Catalogue } from '../domain/catalogue-types.js';
 import { createLogger, type Logger } from '../logging/create-logger.js';
 import { loadModuleConfs } from '../module-conf/load-module-confs.js';
