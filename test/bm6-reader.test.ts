@@ -42,6 +42,7 @@ describe('bm6 reader on the seeded BILLmanager 5/6 stand-in (MariaDB)', () => {
       boolvalue: null,
       enumerationItemId: null,
       lastPricelistId: null,
+      serviceStatus: null,
     });
     const trial = await reader.item(I.liteTrial);
     assert.deepEqual(trial?.period, { id: -100, length: 14, unit: 'day' });

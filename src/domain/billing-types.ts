@@ -45,6 +45,11 @@ export interface BillingItem {
   readonly enumerationItemId: number | null;
   /** bm6: the tariff before a pending tariff change (`item.lastpricelist`); null when none pending. */
   readonly lastPricelistId: number | null;
+  /**
+   * bm6: the status the module last reported with `service.setstatus` (the `service_status` param);
+   * BILLmanager keeps `status` itself. null in bm4, where the module writes `status` directly.
+   */
+  readonly serviceStatus: number | null;
 }
 
 /** A tariff (`pricelist` row); an add-on tariff when `parentId` is set. */

@@ -78,6 +78,7 @@ function toItem(row: Row): BillingItem {
     boolvalue,
     enumerationItemId: numOrNull(row.enumerationitem),
     lastPricelistId: null,
+    serviceStatus: null,
   };
 }
 

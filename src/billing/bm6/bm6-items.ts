@@ -21,13 +21,14 @@ export async function readItems(knex: Knex, ids: readonly number[]): Promise<Bil
 /** `item` rows with their address and licence name, read for all of them in chunked queries. */
 export async function toBillingItems(knex: Knex, rows: readonly Row[]): Promise<BillingItem[]> {
   const extras = await extrasOf(knex, rows);
-  return rows.map((row) => rowToItem(row, extras.get(num(row.id)) ?? { ip: '', licname: '' }));
+  return rows.map((row) => rowToItem(row, extras.get(num(row.id)) ?? { ip: '', licname: '', serviceStatus: null }));
 }
 
 /**
  * A standalone licence's address is its `ip` param and its name its `licname` param; a server's
  * address comes from the `ip` table through its `ip` add-on item (research §1 "VPS IP"), which wins
  * when both exist. Which of several addresses is the main one is not known ✘: the lowest `ip.id`.
+ * `service_status` is what the module last reported through `service.setstatus`.
  */
 async function extrasOf(knex: Knex, rows: readonly Row[]): Promise<Map<number, ItemExtras>> {
   const ids = rows.map((row) => num(row.id));
@@ -37,7 +38,7 @@ async function extrasOf(knex: Knex, rows: readonly Row[]): Promise<Map<number, I
     const paramRows = (await knex('itemparam')
       .select('item', 'intname', 'value')
       .whereIn('item', chunk)
-      .whereIn('intname', ['ip', 'licname'])
+      .whereIn('intname', ['ip', 'licname', 'service_status'])
       .orderBy('id')) as Row[];
     for (const row of paramRows) {
       const own = params.get(num(row.item)) ?? {};
@@ -64,6 +65,7 @@ async function extrasOf(knex: Knex, rows: readonly Row[]): Promise<Map<number, I
     extras.set(id, {
       ip: addresses.get(id) ?? own.ip ?? '',
       licname: own.licname || String(row.name ?? ''),
+      serviceStatus: own.service_status && /^\d+$/.test(own.service_status) ? Number(own.service_status) : null,
     });
   }
   return extras;

@@ -51,6 +51,7 @@ export const ITEM_COLUMNS = [
 export interface ItemExtras {
   readonly ip: string;
   readonly licname: string;
+  readonly serviceStatus: number | null;
 }
 
 export function rowToItem(row: Row, extras: ItemExtras): BillingItem {
@@ -72,6 +73,7 @@ export function rowToItem(row: Row, extras: ItemExtras): BillingItem {
     enumerationItemId: numOrNull(row.enumerationitem),
     // module.cpp L579: a pending tariff change is `lastpricelist > 0`.
     lastPricelistId: lastPricelist !== null && lastPricelist > 0 ? lastPricelist : null,
+    serviceStatus: extras.serviceStatus,
   };
 }
 

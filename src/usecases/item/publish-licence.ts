@@ -6,6 +6,11 @@ import type { ModuleDeps } from '../module-deps.js';
 /** BILLmanager's post-calls a command ends with. */
 export type PostCall = 'opened' | 'suspended' | 'resumed' | 'closed' | 'prolonged' | 'paramsChanged';
 
+/** The status the billing shows for the item's licence: what the module last reported (bm6), else the item's. */
+export function shownStatus(item: BillingItem): number {
+  return item.serviceStatus ?? item.status;
+}
+
 /** The billing status an item shows for a licence in this upstream status. */
 export function itemStatusFor(status: LicenceStatus): number {
   return status === LicenceStatus.ordered ? LicenceStatus.processing : status;
@@ -46,7 +51,7 @@ export async function publishLicence(
 export async function mirrorStatus(deps: ModuleDeps, carrier: BillingItem | null, link: LicenceLink): Promise<boolean> {
   if (!carrier || carrier.status === LicenceStatus.deleted) return false;
   const wanted = itemStatusFor(link.status);
-  if (carrier.status === wanted) return false;
+  if (shownStatus(carrier) === wanted) return false;
   await deps.billing.writer.setStatus(carrier.id, wanted);
   return true;
 }

@@ -3,7 +3,7 @@ import { LicenceStatus } from '../../domain/licence-status.js';
 import type { LicenceLink } from '../../ports/module-store.js';
 import type { LicenceRow, UpstreamClient } from '../../ports/upstream-client.js';
 import { accountOf } from '../item/licence-target.js';
-import { mirrorStatus, publishLicence } from '../item/publish-licence.js';
+import { itemStatusFor, mirrorStatus, publishLicence, shownStatus } from '../item/publish-licence.js';
 import { ownerGone } from '../journal/owner.js';
 import { settleOrder } from '../journal/settle-order.js';
 import { settleRenewal } from '../journal/settle-renewal.js';
@@ -239,8 +239,10 @@ async function mirrorBatch(
 }
 
 function needsPublish(item: BillingItem, link: LicenceLink): boolean {
-  const status = link.status === LicenceStatus.ordered ? LicenceStatus.processing : link.status;
-  return item.status !== status || (item.parentId === null && (item.expiredate ?? '') !== link.expiredate);
+  return (
+    shownStatus(item) !== itemStatusFor(link.status) ||
+    (item.parentId === null && (item.expiredate ?? '') !== link.expiredate)
+  );
 }
 
 function sameLink(a: LicenceLink, b: LicenceLink): boolean {
