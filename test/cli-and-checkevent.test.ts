@@ -103,6 +103,11 @@ for (const dialect of ['mysql', 'sqlite'] as const) {
       );
       assert.match(run.stdout, /won't work \(1\)/);
       assert.match(run.stdout, /missing module #1 tariff #10 '5-ISPmanager Lite' local period #106 \(6 months\)/);
+      assert.match(
+        run.stdout,
+        /warning module #1 tariff #10 '5-ISPmanager Lite' local period #102 \(1 month\): package 5 'ISPmanager Lite' is not sold upstream/,
+        'the seed\'s packages are no longer sold',
+      );
     });
 
     test('When cpbillmgr.conf has a broken line, then commands refuse to start naming file and line', async () => {

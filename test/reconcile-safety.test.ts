@@ -137,4 +137,32 @@ describe('add-on licences under a live server, and concurrent checkevent runs', 
     await checkevent(h, movedDays(70));
     assert.equal((await h.ledger()).filter((c) => c.licence === id && c.kind === 'prolong').length, 1);
   });
+
+  test('When resuming an add-on licence fails, then it is reported and retried, never renewed instead', async () => {
+    const { main, addon } = await addServerWithAddon(h.knex, {
+      tariff: 30,
+      months: 1,
+      ip: '198.18.1.3',
+      choice: 'Lite',
+    });
+    await checkevent(h, movedDays(70));
+    const id = (await itemParams(h.knex, addon)).licenseid;
+    assert.ok(id);
+    await h.knex('item').where({ id: main }).update({ status: 3 });
+    await checkevent(h, movedDays(70));
+    assert.equal((await h.licences()).find((l) => l.id === id)?.status, '3');
+    await h.knex('item').where({ id: main }).update({ status: 2 });
+    const renewalsBefore = (await h.ledger()).filter((c) => c.licence === id && c.kind === 'prolong').length;
+    await h.admin('fault.set', { mode: 'error500', target: 'software.enable', count: 2 });
+    const failed = await checkevent(h, movedDays(70));
+    assert.match(failed.output, new RegExp(`add-on #${addon} \\(resume\\)`));
+    await checkevent(h, movedDays(70));
+    assert.equal(
+      (await h.ledger()).filter((c) => c.licence === id && c.kind === 'prolong').length,
+      renewalsBefore,
+      'a failed resume never becomes a paid renewal',
+    );
+    await checkevent(h, movedDays(70));
+    assert.equal((await h.licences()).find((l) => l.id === id)?.status, '2');
+  });
 });

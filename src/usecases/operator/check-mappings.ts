@@ -1,5 +1,5 @@
 import { type LocalPeriod, MODULE_NAME, type Tariff } from '../../domain/billing-types.js';
-import { describePeriod, monthsOf } from '../../domain/catalogue-types.js';
+import { describeNotSold, describePeriod, monthsOf } from '../../domain/catalogue-types.js';
 import { ModuleError } from '../../errors/module-error.js';
 import { describeLocalPeriod, type LicenceSource, resolveOrder } from '../../resolve/resolve-order.js';
 import { accountOf, isLicenceAddonTariff } from '../item/licence-target.js';
@@ -12,6 +12,8 @@ export interface MappingLine {
   readonly localPeriod: LocalPeriod;
   readonly resolved?: string;
   readonly failure?: string;
+  /** The mapping resolves, but to a package or period the upstream no longer sells (or renews). */
+  readonly warning?: string;
 }
 
 /**
@@ -54,11 +56,17 @@ export async function checkMappings(deps: ModuleDeps): Promise<MappingLine[]> {
       for (const localPeriod of periods.filter((p) => p.pricelistId === periodsOf)) {
         try {
           const order = resolveOrder({ api: account.api, catalogue: deps.catalogue, conf, source, localPeriod });
+          const unsold = !order.pkg.sold
+            ? `package ${order.pkg.id} '${order.pkg.name}' is ${describeNotSold(order.pkg)} upstream: orders and renewals will be refused`
+            : !order.period.sold
+              ? `period ${order.period.id} (${describePeriod(order.period)}) of package ${order.pkg.id} is ${describeNotSold(order.period)} upstream`
+              : undefined;
           lines.push({
             module: module.id,
             tariff,
             name,
             localPeriod,
+            ...(unsold ? { warning: unsold } : {}),
             resolved: `package ${order.pkg.id} (${order.pkg.name}), period ${order.period.id} (${describePeriod(order.period)}, api${account.api} wire ${account.api === 5 ? monthsOf(order.period) : order.period.id}) — ${order.packageRule}; ${order.periodRule}`,
           });
         } catch (error) {
