@@ -106,7 +106,7 @@ for (const dialect of ['mysql', 'sqlite'] as const) {
       assert.match(
         run.stdout,
         /warning module #1 tariff #10 '5-ISPmanager Lite' local period #102 \(1 month\): package 5 'ISPmanager Lite' is not sold upstream/,
-        'the seed\'s packages are no longer sold',
+        "the seed's packages are no longer sold",
       );
     });
 
