@@ -191,12 +191,20 @@ export class Bm4Reader implements BillingReader {
     options: { mainIds?: readonly number[] } = {},
   ): Promise<AddonSlot[]> {
     if (addonTariffs.length === 0) return [];
-    const children = await this.itemsOfTariffs(
-      addonTariffs.map((t) => t.id),
-      { includeDeleted: true },
-    );
-    const wanted = options.mainIds ? new Set(options.mainIds) : undefined;
-    const relevant = children.filter((child) => child.parentId !== null && (!wanted || wanted.has(child.parentId)));
+    const tariffIds = addonTariffs.map((t) => t.id);
+    const children: BillingItem[] = [];
+    if (options.mainIds) {
+      for (const chunk of chunked(options.mainIds)) {
+        const rows = await this.itemQuery()
+          .whereIn('item.pricelist', tariffIds)
+          .whereIn('item.parent', chunk)
+          .orderBy('item.id');
+        children.push(...rows.map(toItem));
+      }
+    } else {
+      children.push(...(await this.itemsOfTariffs(tariffIds, { includeDeleted: true })));
+    }
+    const relevant = children.filter((child) => child.parentId !== null);
     const mains = new Map(
       (await this.items([...new Set(relevant.map((c) => c.parentId as number))])).map((m) => [m.id, m]),
     );

@@ -42,12 +42,14 @@ export async function streamElems(
       if (tag.name !== 'doc') throw new MalformedXmlError(`root element is <${tag.name}>, not <doc>`);
       sawRoot = true;
     } else if (depth === 2 && tag.name === 'elem') {
-      row = Object.create(null) as Record<string, string>;
+      // Plain objects: rows of one list share a shape, which keeps them fast and small. A field named
+      // `__proto__` is dropped below, so no row can reach a prototype.
+      row = {};
     } else if (depth === 2 && tag.name === 'error') {
       error = Object.fromEntries(Object.entries(tag.attributes).map(([k, v]) => [`@_${k}`, String(v)]));
     } else if (depth === 3 && row) {
-      field = tag.name;
-      if (!(field in row)) row[field] = '';
+      field = tag.name === '__proto__' ? undefined : tag.name;
+      if (field !== undefined && row[field] === undefined) row[field] = '';
     } else if (depth === 3 && error) {
       errorChild = { name: tag.name, attrs: { ...(tag.attributes as Record<string, string>) }, text: '' };
     }

@@ -83,7 +83,7 @@ async function reconcileModule(
   const open = await deps.store.journal.listOpen(module.id);
   const sought = new Set(open.filter((e) => e.action === 'order').map((e) => `${e.ip}\n${e.licname}`));
   const orderRows: LicenceRow[] = [];
-  const linkedAddons = new Map<number, BillingItem>();
+  const linkedAddons = new Set<number>();
   const unlinked: LicenceRow[] = [];
   const seen = new Set<number>();
 
@@ -121,9 +121,9 @@ async function reconcileModule(
     }
   }
 
-  const links = await deps.store.links.listByModule(module.id);
-  report.linked += links.length;
-  for (const link of links) {
+  const links = new Map((await deps.store.links.listByModule(module.id)).map((link) => [link.item, link]));
+  report.linked += links.size;
+  for (const link of links.values()) {
     if (link.status !== LicenceStatus.deleted && !seen.has(link.licenceId)) {
       report.problems.push(`item #${link.item}: licence #${link.licenceId} is missing upstream`);
     }
@@ -136,7 +136,7 @@ async function reconcileModule(
     );
   }
 
-  const addons = await convergeAddons(deps, module, lease, linkedAddons);
+  const addons = await convergeAddons(deps, module, lease, linkedAddons, links);
   report.addonActions += addons.actions.length;
   report.problems.push(...addons.problems);
 }
@@ -159,7 +159,7 @@ async function mirrorBatch(
   client: UpstreamClient,
   module: ProcessingModule,
   rows: readonly LicenceRow[],
-  found: { unlinked: LicenceRow[]; linkedAddons: Map<number, BillingItem> },
+  found: { unlinked: LicenceRow[]; linkedAddons: Set<number> },
   report: CheckeventReport,
   lease: RunLease,
 ): Promise<void> {
@@ -202,7 +202,7 @@ async function mirrorBatch(
       }
     }
     const item = items.get(link.item);
-    if (item?.parentId !== null && item !== undefined) found.linkedAddons.set(item.id, item);
+    if (item !== undefined && item.parentId !== null) found.linkedAddons.add(item.id);
     // Status 4 in the billing is final: a deleted item is never reopened or changed from here.
     if (!item || item.status === LicenceStatus.deleted) {
       if (item && item.parentId === null && row.status !== LicenceStatus.deleted) {

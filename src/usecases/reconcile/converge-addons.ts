@@ -1,4 +1,4 @@
-import type { AddonSlot, BillingItem, ProcessingModule } from '../../domain/billing-types.js';
+import type { AddonSlot, ProcessingModule } from '../../domain/billing-types.js';
 import { LicenceStatus } from '../../domain/licence-status.js';
 import type { LicenceLink } from '../../ports/module-store.js';
 import { closeService } from '../item/close.js';
@@ -35,17 +35,19 @@ export async function convergeAddons(
   deps: ModuleDeps,
   module: ProcessingModule,
   lease: RunLease,
-  /** Add-on items holding a licence, as the mirror pass read them (it reads every linked item anyway). */
-  linkedAddons: ReadonlyMap<number, BillingItem>,
+  /** Add-on items holding a licence, as the mirror pass found them (it reads every linked item anyway). */
+  linkedAddons: ReadonlySet<number>,
+  /** The module's licence links by item, read once for the whole pass. */
+  links: ReadonlyMap<number, LicenceLink>,
 ): Promise<AddonReport> {
   const report: AddonReport = { actions: [], problems: [] };
   const reader = deps.billing.reader;
   const addonTariffs = (await reader.moduleTariffs(module.id)).filter(isLicenceAddonTariff);
   const slots = await reader.addonSlots(addonTariffs);
-  const links = new Map((await deps.store.links.listByModule(module.id)).map((link) => [link.item, link]));
   const slotIds = await deps.store.slots.listAll();
   const mainModules = await modulesOfMains(deps, slots);
   const day = today(deps);
+  const horizon = addDays(day, RENEW_AHEAD_DAYS);
 
   const plans: Array<{ carrier: number; action: AddonAction }> = [];
   const covered = new Set<number>();
@@ -53,7 +55,7 @@ export async function convergeAddons(
     const carrier = slot.child?.id ?? slotIds.get(`${slot.main.id}:${slot.tariff.id}`) ?? null;
     if (carrier !== null) covered.add(carrier);
     const link = carrier === null ? undefined : links.get(carrier);
-    const action = decide(slot, link, mainModules, day);
+    const action = decide(slot, link, mainModules, day, horizon);
     if (!action) continue;
     plans.push({ carrier: carrier ?? (await deps.store.slots.idFor(slot.main.id, slot.tariff.id)), action });
   }
@@ -90,6 +92,7 @@ function decide(
   link: LicenceLink | undefined,
   mainModules: ReadonlyMap<number, string>,
   day: string,
+  horizon: string,
 ): AddonAction | undefined {
   const { main } = slot;
   const licensed = link !== undefined && link.status !== LicenceStatus.deleted;
@@ -105,7 +108,7 @@ function decide(
   if (main.status === LicenceStatus.suspended) return link.status === LicenceStatus.suspended ? undefined : 'suspend';
   if (main.status !== LicenceStatus.active && main.status !== LicenceStatus.processing) return undefined;
   if (main.ip !== '' && main.ip !== link.ip) return 'move';
-  const due = link.expiredate !== '' && link.expiredate <= addDays(day, RENEW_AHEAD_DAYS);
+  const due = link.expiredate !== '' && link.expiredate <= horizon;
   if (link.status === LicenceStatus.suspended)
     return link.expiredate !== '' && link.expiredate <= day ? 'renew' : 'resume';
   return due ? 'renew' : undefined;
