@@ -1,5 +1,6 @@
 import { isLicenceStatus, type LicenceStatus } from '../domain/licence-status.js';
 import { UpstreamUnavailableError } from '../errors/upstream-error.js';
+import type { LicenceForm } from '../ports/upstream-client.js';
 import { childrenOf, innerDoc, intOf, normaliseDate, textOf, type XmlNode } from './xml/parse-doc.js';
 
 /** A licence id and status every row and form must carry; without them the answer is not usable data. */
@@ -56,4 +57,29 @@ export function balanceOfRows(doc: XmlNode, key: string): number {
   if (amount === undefined)
     throw new UpstreamUnavailableError('Upstream balance answer holds no readable ISPsystem balance');
   return amount;
+}
+
+/**
+ * A licence form (`soft.edit` / `software.edit` without submit): the fields may come one level down
+ * after a submit. `tariffField` names the tariff id: `pricelist` on BILLmanager 5+, `price` on 4.
+ */
+export function readLicenceForm(doc: XmlNode, tariffField: 'pricelist' | 'price', func: string): LicenceForm {
+  const form = innerDoc(doc);
+  const { id, status } = requiredIdAndStatus(
+    textOf(form, 'elid') || textOf(form, 'id'),
+    textOf(form, 'status'),
+    `${func} form`,
+  );
+  const packageId = intOf(textOf(form, tariffField));
+  if (packageId === undefined)
+    throw new UpstreamUnavailableError(`Upstream ${func} form without a tariff id (${tariffField})`);
+  return {
+    id,
+    status,
+    packageId,
+    licname: textOf(form, 'licname'),
+    ip: textOf(form, 'ip'),
+    expiredate: dateField(textOf(form, 'expiredate')),
+    lickey: textOf(form, 'lickey'),
+  };
 }

@@ -1,8 +1,14 @@
-import { UpstreamUnavailableError } from '../../errors/upstream-error.js';
 import type { Dialect } from '../dialect.js';
-import { balanceOfRows, dateField, orderedId, parseAmount, requiredIdAndStatus } from '../read-fields.js';
+import {
+  balanceOfRows,
+  dateField,
+  orderedId,
+  parseAmount,
+  readLicenceForm,
+  requiredIdAndStatus,
+} from '../read-fields.js';
 import { readSoftwareError } from '../read-upstream-error.js';
-import { innerDoc, intOf, textOf } from '../xml/parse-doc.js';
+import { intOf } from '../xml/parse-doc.js';
 
 const submit = { sok: 'ok' } as const;
 
@@ -32,25 +38,7 @@ export const softwareDialect: Dialect = {
     };
   },
   form: (licenceId) => ({ func: 'software.edit', params: { elid: licenceId } }),
-  readForm(doc) {
-    const form = innerDoc(doc);
-    const { id, status } = requiredIdAndStatus(
-      textOf(form, 'elid') || textOf(form, 'id'),
-      textOf(form, 'status'),
-      'software.edit form',
-    );
-    const packageId = intOf(textOf(form, 'price'));
-    if (packageId === undefined) throw new UpstreamUnavailableError('Upstream software.edit form without a price id');
-    return {
-      id,
-      status,
-      packageId,
-      licname: textOf(form, 'licname'),
-      ip: textOf(form, 'ip'),
-      expiredate: dateField(textOf(form, 'expiredate')),
-      lickey: textOf(form, 'lickey'),
-    };
-  },
+  readForm: (doc) => readLicenceForm(doc, 'price', 'software.edit'),
   order: ({ pkg, period, ip, licname, reference }) => ({
     func: 'software.edit',
     params: { price: pkg.id, period: period.id, licname, ip, remoteid: reference, ...submit },

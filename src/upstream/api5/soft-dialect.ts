@@ -1,9 +1,14 @@
 import { monthsOf } from '../../domain/catalogue-types.js';
-import { UpstreamUnavailableError } from '../../errors/upstream-error.js';
 import type { Dialect } from '../dialect.js';
-import { balanceOfRows, dateField, orderedId, parseAmount, requiredIdAndStatus } from '../read-fields.js';
+import {
+  balanceOfRows,
+  dateField,
+  orderedId,
+  parseAmount,
+  readLicenceForm,
+  requiredIdAndStatus,
+} from '../read-fields.js';
 import { readSoftError } from '../read-upstream-error.js';
-import { innerDoc, intOf, textOf } from '../xml/parse-doc.js';
 
 const submit = { sok: 'ok' } as const;
 
@@ -38,25 +43,7 @@ export const softDialect: Dialect = {
     };
   },
   form: (licenceId) => ({ func: 'soft.edit', params: { elid: licenceId } }),
-  readForm(doc) {
-    const form = innerDoc(doc);
-    const { id, status } = requiredIdAndStatus(
-      textOf(form, 'elid') || textOf(form, 'id'),
-      textOf(form, 'status'),
-      'soft.edit form',
-    );
-    const packageId = intOf(textOf(form, 'pricelist'));
-    if (packageId === undefined) throw new UpstreamUnavailableError('Upstream soft.edit form without a tariff id');
-    return {
-      id,
-      status,
-      packageId,
-      licname: textOf(form, 'licname'),
-      ip: textOf(form, 'ip'),
-      expiredate: dateField(textOf(form, 'expiredate')),
-      lickey: textOf(form, 'lickey'),
-    };
-  },
+  readForm: (doc) => readLicenceForm(doc, 'pricelist', 'soft.edit'),
   order: ({ pkg, period, ip, licname, reference, addons }) => ({
     func: 'soft.order.param',
     params: {

@@ -103,23 +103,16 @@ export async function loadLicenceTarget(deps: ModuleDeps, itemId: number): Promi
   const slot = (await reader.addonSlots([carrierTariff], { mainIds: [main.id] })).find(
     (s) => s.child?.id === carrier.id,
   );
-  const choice = slot?.choice ?? null;
-  return {
-    ...(await upstreamOf(deps, module)),
+  return addonTarget(deps, module, {
     carrierId: carrier.id,
     carrier,
-    kind: 'addon',
-    carrierTariff,
+    tariff: carrierTariff,
     main,
-    source: { kind: 'addon', name: choice ?? carrierTariff.intname, addonTariff: carrierTariff },
-    choice,
-    localPeriod: main.period,
-    licname: addonLicname(main),
-    ip: main.ip,
-    nodes: await nodesOf(deps, main.id),
-  };
+    choice: slot?.choice ?? null,
+  });
 }
 
+/** An add-on slot without a child item: the main service and add-on tariff it stands for, with the tariff's default. */
 async function loadSlotTarget(deps: ModuleDeps, slotId: number): Promise<LicenceTarget> {
   const reader = deps.billing.reader;
   const slotRow = await deps.store.slots.find(slotId);
@@ -129,20 +122,28 @@ async function loadSlotTarget(deps: ModuleDeps, slotId: number): Promise<Licence
   const module = await servingModule(deps, tariff.moduleIds);
   if (!module) throw new AccessError(`add-on slot #${slotId} is not served by ${MODULE_NAME}`, 'item');
   const slot = (await reader.addonSlots([tariff], { mainIds: [main.id] }))[0];
-  const choice = slot?.choice ?? null;
+  return addonTarget(deps, module, { carrierId: slotId, carrier: null, tariff, main, choice: slot?.choice ?? null });
+}
+
+/** A licence add-on takes its IP, period and status from the main service and its name from the seed's rule. */
+async function addonTarget(
+  deps: ModuleDeps,
+  module: ProcessingModule,
+  at: { carrierId: number; carrier: BillingItem | null; tariff: Tariff; main: BillingItem; choice: string | null },
+): Promise<LicenceTarget> {
   return {
     ...(await upstreamOf(deps, module)),
-    carrierId: slotId,
-    carrier: null,
+    carrierId: at.carrierId,
+    carrier: at.carrier,
     kind: 'addon',
-    carrierTariff: tariff,
-    main,
-    source: { kind: 'addon', name: choice ?? tariff.intname, addonTariff: tariff },
-    choice,
-    localPeriod: main.period,
-    licname: addonLicname(main),
-    ip: main.ip,
-    nodes: await nodesOf(deps, main.id),
+    carrierTariff: at.tariff,
+    main: at.main,
+    source: { kind: 'addon', name: at.choice ?? at.tariff.intname, addonTariff: at.tariff },
+    choice: at.choice,
+    localPeriod: at.main.period,
+    licname: addonLicname(at.main),
+    ip: at.main.ip,
+    nodes: await nodesOf(deps, at.main.id),
   };
 }
 
