@@ -23,7 +23,9 @@ export type ModuleCommand =
       readonly connection: Readonly<Record<string, string>>;
       readonly moduleId: number | null;
     }
-  | { readonly name: Exclude<OtherCommandName, 'check_connection'> };
+  /** `dryrun=on` over HTTP plans without changing anything, like `cpbillmgr fixchilds --dry-run`. */
+  | { readonly name: 'fixchilds'; readonly dryRun: boolean }
+  | { readonly name: Exclude<OtherCommandName, 'check_connection' | 'fixchilds'> };
 
 function isItemCommand(name: string): name is ItemCommandName {
   return (ITEM_COMMANDS as readonly string[]).includes(name);
@@ -59,7 +61,11 @@ export function parseCommand(
   if (name === 'check_connection') {
     return { name, connection: connection ?? pickConnection(params), moduleId: positiveId(params.module, 'module') };
   }
-  if (isOtherCommand(name)) return { name: name as Exclude<OtherCommandName, 'check_connection'> };
+  if (name === 'fixchilds') {
+    const flag = (params.dryrun ?? params.dry_run ?? '').toLowerCase();
+    return { name, dryRun: flag !== '' && !['off', 'no', '0', 'false'].includes(flag) };
+  }
+  if (isOtherCommand(name)) return { name: name as Exclude<OtherCommandName, 'check_connection' | 'fixchilds'> };
   throw new ValueError(`Unknown command '${name.slice(0, 40)}'`, 'func', name.slice(0, 40));
 }
 

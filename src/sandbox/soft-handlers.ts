@@ -2,7 +2,7 @@ import type { Catalogue } from '../domain/catalogue-types.js';
 import { monthsOf } from '../domain/catalogue-types.js';
 import { isoDate, parseDate } from './sandbox-clock.js';
 import { flag, type Handler, type HandlerContext, submitted } from './sandbox-handler-types.js';
-import { periodByMonths, requireIp, requirePackage } from './sandbox-rules.js';
+import { periodByMonths, priceAfterDiscount, requireIp, requirePackage } from './sandbox-rules.js';
 import type { LicenceRow } from './sandbox-store.js';
 import { doc, element, type Fields, fieldsXml, okDoc } from './sandbox-xml.js';
 
@@ -33,6 +33,8 @@ export function softFields(licence: LicenceRow, catalogue: Catalogue, view: 'lis
     real_keychange: dateOf(licence.key_change_date),
     ip_change_date: dateOf(licence.ip_change_date),
     lickey_change_date: dateOf(licence.key_change_date),
+    // [S8] lists `cost`; read here as what one more period costs the reseller after the licence's discount [I].
+    ...(view === 'list' ? { cost: priceAfterDiscount(found?.period.cost ?? 0, licence.discount).toFixed(2) } : {}),
   };
 }
 
