@@ -19,7 +19,7 @@ describe('the free.lic pool: new orders take a parked licence instead of buying 
 
   const onIp = async (ip: string) => (await h.licences()).filter((l) => l.ip === ip && l.status !== '4');
 
-  test('When an item with its own licence is prolonged, then its licence is renewed and the pool is not touched', async () => {
+  test('When an item with its own licence is prolonged, then its licence is renewed and the pool licence is left for the next new order', async () => {
     const item = await addLicenceItem(h.knex, { period: P.month, ip: '192.0.2.10' });
     assert.ok('ok' in (await h.http('open', { elid: item })).doc);
     const own = (await itemParams(h.knex, item)).licenseid as string;
@@ -34,26 +34,28 @@ describe('the free.lic pool: new orders take a parked licence instead of buying 
     );
     assert.equal((await itemParams(h.knex, item)).licenseid, own);
     const pool = await licence(h, parked);
-    assert.equal(pool.ip, '0.0.0.0');
-    assert.equal(pool.licname, 'free.lic');
-    assert.equal(pool.status, '3');
+    assert.deepEqual([pool.ip, pool.licname, pool.status], ['0.0.0.0', 'free.lic', '3']);
+    // The same licence serves the next new order: only renewals leave the pool alone.
+    const next = await addLicenceItem(h.knex, { period: P.month, ip: '192.0.2.18' });
+    assert.ok('ok' in (await h.http('open', { elid: next })).doc);
+    assert.equal((await itemParams(h.knex, next)).licenseid, parked);
   });
 
   test('When a Lite item is opened and the pool holds a Lite licence, then it is moved to the item with a new key and resumed, and nothing is bought', async () => {
-    const [parked] = (await h.licences()).filter((l) => l.licname === 'free.lic' && l.package === '5');
-    assert.ok(parked, 'the licence parked by the previous test');
+    const parkedId = await pooledLicence(h, 5, 1);
+    const parked = await licence(h, parkedId);
     const item = await addLicenceItem(h.knex, { period: P.month, ip: '192.0.2.11', name: 'reuse.example.com' });
     const before = await h.ledger();
     const { doc } = await h.http('open', { elid: item });
     assert.ok('ok' in doc, JSON.stringify(doc));
     assert.equal((await h.ledger()).length, before.length, 'no charge');
-    const taken = await licence(h, parked.id as string);
+    const taken = await licence(h, parkedId);
     assert.equal(taken.ip, '192.0.2.11');
     assert.equal(taken.licname, 'reuse.example.com');
     assert.equal(taken.status, '2');
     assert.notEqual(taken.lickey, parked.lickey, 'a new key');
     const params = await itemParams(h.knex, item);
-    assert.equal(params.licenseid, parked.id);
+    assert.equal(params.licenseid, parkedId);
     assert.equal(params.lickey, taken.lickey);
     assert.equal((await itemRow(h.knex, item)).status, 2);
     assert.equal((await onIp('192.0.2.11')).length, 1);
@@ -102,6 +104,16 @@ describe('the free.lic pool: new orders take a parked licence instead of buying 
       [[bought, 'order']],
     );
     assert.equal((await licence(h, parkedPro)).ip, '0.0.0.0');
+    // The Lite tariff has its ReusePrice line: its order takes the movable Lite licence left in the pool.
+    const [movable] = (await h.licences()).filter(
+      (l) => l.licname === 'free.lic' && l.package === '5' && l.ip_change_date === '',
+    );
+    assert.ok(movable);
+    const lite = await addLicenceItem(h.knex, { period: P.month, ip: '192.0.2.19' });
+    const ledger = (await h.ledger()).length;
+    assert.ok('ok' in (await h.http('open', { elid: lite })).doc);
+    assert.equal((await itemParams(h.knex, lite)).licenseid, movable.id);
+    assert.equal((await h.ledger()).length, ledger);
   });
 
   test('When a licence add-on is ordered by checkevent and the pool holds its package, then the pool licence is named after the server and moved to its IP, and nothing is bought', async () => {
