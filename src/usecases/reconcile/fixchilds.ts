@@ -3,9 +3,15 @@ import { type AddonSlot, MODULE_NAME, type ProcessingModule } from '../../domain
 import { describePeriod } from '../../domain/catalogue-types.js';
 import { LicenceStatus } from '../../domain/licence-status.js';
 import { ModuleError } from '../../errors/module-error.js';
-import type { LicenceRow, UpstreamClient } from '../../ports/upstream-client.js';
+import type { LicenceRow } from '../../ports/upstream-client.js';
 import { type ResolvedOrder, resolveOrder } from '../../resolve/resolve-order.js';
-import { accountOf, isLicenceAddonTariff, loadLicenceTarget } from '../item/licence-target.js';
+import {
+  accountOf,
+  addonLicname,
+  isLicenceAddonTariff,
+  type LicenceTarget,
+  loadLicenceTarget,
+} from '../item/licence-target.js';
 import { publishLicence } from '../item/publish-licence.js';
 import { ensureLicence } from '../journal/ensure-licence.js';
 import { OWNER } from '../journal/owner.js';
@@ -139,6 +145,51 @@ interface Need {
   readonly order: ResolvedOrder;
 }
 
+/** What carrying a step out needs from planning, kept beside the step (not in its printable fields). */
+interface StepContext {
+  readonly slot: AddonSlot;
+  readonly order: ResolvedOrder;
+  readonly module: ProcessingModule;
+}
+
+const CONTEXT = Symbol('fixchilds step context');
+
+/**
+ * One step of the plan. A class so every step has the same shape (50 000 of them stay small); the
+ * planning context rides along under a symbol, out of JSON and the HTTP rows.
+ */
+class Step implements FixchildsStep {
+  problem?: boolean;
+  licenceId?: number;
+  packageId?: number;
+  packageName?: string;
+  period?: string;
+  cost?: number;
+  outcome?: 'done' | 'failed';
+  error?: string;
+  resultLicence?: number;
+  [CONTEXT]?: StepContext;
+
+  constructor(
+    readonly action: StepAction,
+    readonly module: number,
+    slot: AddonSlot,
+    readonly reason: string,
+  ) {
+    this.server = slot.main.id;
+    this.ip = slot.main.ip;
+    this.addon = slot.child?.id ?? null;
+    this.addonTariff = slot.tariff.id;
+    this.choice = slot.choice ?? '';
+  }
+
+  readonly server: number;
+  readonly ip: string;
+  readonly addon: number | null;
+  readonly addonTariff: number;
+  readonly choice: string;
+}
+
 async function planModule(
   deps: ModuleDeps,
   module: ProcessingModule,
@@ -152,12 +203,16 @@ async function planModule(
   const mainTypes = new Map(
     (await reader.tariffs([...new Set(slots.map((s) => s.main.pricelistId))])).map((t) => [t.id, t.itemtype]),
   );
-  const links = await deps.store.links.listByModule(module.id);
-  const licensed = new Set(links.filter((l) => l.status !== LicenceStatus.deleted).map((l) => l.item));
-  const held = new Set(links.filter((l) => l.status !== LicenceStatus.deleted).map((l) => l.licenceId));
+  const licensed = new Set<number>();
+  const held = new Set<number>();
+  for (const link of await deps.store.links.listByModule(module.id)) {
+    if (link.status === LicenceStatus.deleted) continue;
+    licensed.add(link.item);
+    held.add(link.licenceId);
+  }
   const slotIds = await deps.store.slots.listAll();
 
-  const steps: FixchildsStep[] = [];
+  const steps: Step[] = [];
   const needs: Need[] = [];
   const resolved = new Map<string, ResolvedOrder | ModuleError>();
   for (const slot of slots) {
@@ -166,32 +221,13 @@ async function planModule(
     if (!SERVER_TYPES.has(mainTypes.get(main.pricelistId) ?? '')) continue;
     const carrier = slot.child?.id ?? slotIds.get(`${main.id}:${slot.tariff.id}`) ?? null;
     if (carrier !== null && licensed.has(carrier)) continue;
-    const base = {
-      module: module.id,
-      server: main.id,
-      ip: main.ip,
-      addon: slot.child?.id ?? null,
-      addonTariff: slot.tariff.id,
-      choice: slot.choice,
-    };
-    const skip = (reason: string) => steps.push({ ...base, action: 'skip', reason });
-    if (main.status === LicenceStatus.suspended && conf.noFixSuspended) {
-      skip('server suspended (Option NoFixSuspended)');
+    const skip = skipReason(main, conf.noFixSuspended);
+    if (skip) {
+      steps.push(new Step('skip', module.id, slot, skip));
       continue;
     }
-    if (main.status !== LicenceStatus.active && main.status !== LicenceStatus.suspended) {
-      skip(`server not set up yet (status ${main.status}); checkevent licenses it when it is`);
-      continue;
-    }
-    if (main.ip === '') {
-      skip('server has no IP address');
-      continue;
-    }
-    if (!main.period) {
-      skip('server has no order period to choose a licence period from');
-      continue;
-    }
-    const key = `${slot.tariff.id}\n${slot.choice}\n${main.period.id}`;
+    const period = main.period as NonNullable<typeof main.period>;
+    const key = `${slot.tariff.id}\n${slot.choice}\n${period.id}`;
     let order = resolved.get(key);
     if (!order) {
       try {
@@ -200,7 +236,7 @@ async function planModule(
           catalogue: deps.catalogue,
           conf,
           source: { kind: 'addon', name: slot.choice, addonTariff: slot.tariff },
-          localPeriod: main.period,
+          localPeriod: period,
         });
       } catch (error) {
         if (!(error instanceof ModuleError)) throw error;
@@ -209,7 +245,9 @@ async function planModule(
       resolved.set(key, order);
     }
     if (order instanceof ModuleError) {
-      steps.push({ ...base, action: 'skip', reason: `${order.type}: ${order.message}`, problem: true });
+      const step = new Step('skip', module.id, slot, `${order.type}: ${order.message}`);
+      step.problem = true;
+      steps.push(step);
       continue;
     }
     needs.push({ slot, order });
@@ -232,40 +270,57 @@ async function planModule(
   });
 
   const assigned = new Set<number>();
+  const periods = new Map<ResolvedOrder, string>();
   for (const { slot, order } of needs) {
-    const base = {
-      module: module.id,
-      server: slot.main.id,
-      ip: slot.main.ip,
-      addon: slot.child?.id ?? null,
-      addonTariff: slot.tariff.id,
-      choice: slot.choice ?? '',
-      packageId: order.pkg.id,
-      packageName: order.pkg.name,
-    };
-    const match = (onIp.get(slot.main.ip) ?? [])
-      .filter((row) => !assigned.has(row.id) && rowIsPackage(row, order.pkg))
-      .sort((a, b) => activeFirst(a, b) || (b.expiredate || '9999').localeCompare(a.expiredate || '9999'))[0];
+    const match = bestMatch(onIp.get(slot.main.ip), order, assigned);
+    const step = match
+      ? new Step('adopt', module.id, slot, 'a licence of its package is on its IP')
+      : new Step('order', module.id, slot, 'no licence of its package on its IP');
+    step.packageId = order.pkg.id;
+    step.packageName = order.pkg.name;
     if (match) {
       assigned.add(match.id);
-      steps.push({
-        ...base,
-        action: 'adopt',
-        licenceId: match.id,
-        reason: `licence #${match.id} '${match.licname}' is on ${match.ip} with package ${order.pkg.name}`,
-      });
-      continue;
+      step.licenceId = match.id;
+    } else {
+      let period = periods.get(order);
+      if (period === undefined) {
+        period = describePeriod(order.period);
+        periods.set(order, period);
+      }
+      step.period = period;
+      step.cost = order.period.cost;
     }
-    steps.push({
-      ...base,
-      action: 'order',
-      period: describePeriod(order.period),
-      cost: order.period.cost,
-      reason: `no licence of package ${order.pkg.id} on ${slot.main.ip}`,
-    });
+    step[CONTEXT] = { slot, order, module };
+    steps.push(step);
   }
   return { steps, pool: PoolView.of(pooled) };
 }
+
+function skipReason(main: AddonSlot['main'], noFixSuspended: boolean): string | undefined {
+  if (main.status === LicenceStatus.suspended && noFixSuspended) return 'server suspended (Option NoFixSuspended)';
+  if (main.status !== LicenceStatus.active && main.status !== LicenceStatus.suspended) {
+    return `server not set up yet (status ${main.status}); checkevent licenses it when it is`;
+  }
+  if (main.ip === '') return 'server has no IP address';
+  if (!main.period) return 'server has no order period to choose a licence period from';
+  return undefined;
+}
+
+/** The licence on the IP of the package to assign: an active one first, then the latest expiry. */
+function bestMatch(
+  rows: readonly LicenceRow[] | undefined,
+  order: ResolvedOrder,
+  assigned: ReadonlySet<number>,
+): LicenceRow | undefined {
+  let best: LicenceRow | undefined;
+  for (const row of rows ?? []) {
+    if (assigned.has(row.id) || !rowIsPackage(row, order.pkg)) continue;
+    if (!best || activeFirst(row, best) < 0 || (activeFirst(row, best) === 0 && laterExpiry(row, best))) best = row;
+  }
+  return best;
+}
+
+const laterExpiry = (a: LicenceRow, b: LicenceRow) => (a.expiredate || '9999') > (b.expiredate || '9999');
 
 const activeFirst = (a: LicenceRow, b: LicenceRow) =>
   Number(b.status === LicenceStatus.active) - Number(a.status === LicenceStatus.active);
@@ -310,27 +365,49 @@ async function carrierOf(deps: ModuleDeps, step: FixchildsStep): Promise<number>
   return step.addon ?? deps.store.slots.idFor(step.server, step.addonTariff);
 }
 
+/**
+ * The add-on as a licence target, from what planning read — loading it item by item would read every
+ * add-on of its tariff again for each step.
+ */
+async function targetOf(deps: ModuleDeps, step: FixchildsStep): Promise<LicenceTarget> {
+  const context = (step as Step)[CONTEXT];
+  if (!context) return loadLicenceTarget(deps, await carrierOf(deps, step));
+  const { slot, module } = context;
+  const account = accountOf(module);
+  const nodes = Object.entries(await deps.billing.reader.integerAddons(slot.main.id)).find(([name]) =>
+    /node/i.test(name),
+  )?.[1];
+  return {
+    carrierId: await carrierOf(deps, step),
+    carrier: slot.child,
+    kind: 'addon',
+    carrierTariff: slot.tariff,
+    main: slot.main,
+    source: { kind: 'addon', name: slot.choice ?? slot.tariff.intname, addonTariff: slot.tariff },
+    choice: slot.choice,
+    localPeriod: slot.main.period,
+    licname: addonLicname(slot.main),
+    ip: slot.main.ip,
+    nodes: Math.max(1, nodes ?? 1),
+    module,
+    account,
+    client: deps.upstreamFor(account),
+    conf: deps.confs[account.api],
+  };
+}
+
 /** Records a licence already on the account as the add-on's, once its form confirms IP and package. */
 async function adopt(deps: ModuleDeps, step: FixchildsStep): Promise<void> {
-  const carrier = await carrierOf(deps, step);
+  const target = await targetOf(deps, step);
+  const carrier = target.carrierId;
   await deps.itemLocks.run(`item:${carrier}`, async () => {
-    const target = await loadLicenceTarget(deps, carrier);
-    const client: UpstreamClient = target.client;
-    const form = await client.form(step.licenceId as number);
+    const form = await target.client.form(step.licenceId as number);
     if (form.packageId !== step.packageId || form.ip !== step.ip || form.status === LicenceStatus.deleted) {
       throw new AdoptionMismatch(
         `licence #${form.id} is package ${form.packageId} on ${form.ip} (status ${form.status}) by its form, not package ${step.packageId} on ${step.ip}: not assigned`,
       );
     }
-    const period = target.localPeriod
-      ? resolveOrder({
-          api: target.account.api,
-          catalogue: deps.catalogue,
-          conf: target.conf,
-          source: target.source,
-          localPeriod: target.localPeriod,
-        }).period.id
-      : null;
+    const period = (step as Step)[CONTEXT]?.order.period.id ?? null;
     const link = linkFromForm(form, { item: carrier, module: step.module, periodId: period });
     const recorded = await deps.store.transaction(async (tx) => {
       const existing = await tx.links.get(carrier);
@@ -362,9 +439,8 @@ async function adopt(deps: ModuleDeps, step: FixchildsStep): Promise<void> {
 
 /** Orders through the journalled path open uses; the pool read at planning serves first where it may. */
 async function order(deps: ModuleDeps, step: FixchildsStep, pool: PoolView | undefined): Promise<number> {
-  const carrier = await carrierOf(deps, step);
-  return deps.itemLocks.run(`item:${carrier}`, async () => {
-    const target = await loadLicenceTarget(deps, carrier);
+  const target = await targetOf(deps, step);
+  return deps.itemLocks.run(`item:${target.carrierId}`, async () => {
     const { link } = await ensureLicence(deps, target, null, pool ? { poolView: pool } : {});
     await publishLicence(deps, target.carrier, link, 'opened');
     return link.licenceId;
