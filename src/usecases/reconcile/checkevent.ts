@@ -91,7 +91,13 @@ async function reconcileModule(
   const linkedAddons = new Map<number, BillingItem>();
   const unlinked: LicenceRow[] = [];
   const seen = new Set<number>();
-  const tally = new ReconcileTally(deps.catalogue, module.id, today(deps), await standalonePackages(deps, module));
+  const tally = new ReconcileTally(
+    deps.catalogue,
+    module.id,
+    today(deps),
+    await standalonePackages(deps, module),
+    (cls) => cls === 'no_autorenew',
+  );
 
   lease.guard();
   const total = await client.scan(async (rows) => {

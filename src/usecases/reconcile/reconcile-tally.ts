@@ -73,13 +73,15 @@ export class ReconcileTally {
     private readonly day: string,
     /** The upstream package a standalone tariff sells; undefined when it resolves to none. */
     private readonly packageOfTariff: (tariffId: number) => number | undefined,
+    /** Which findings to keep beside the counts (checkevent keeps only what it reports). */
+    private readonly keep: (cls: ReconcileClass) => boolean = () => true,
   ) {}
 
   private add(finding: Omit<Finding, 'module' | 'monthlyCost'>, monthly: number): void {
     const total = this.counts[finding.class];
     total.count += 1;
     total.monthlyCost = round(total.monthlyCost + monthly);
-    this.findings.push({ ...finding, module: this.module, monthlyCost: round(monthly) });
+    if (this.keep(finding.class)) this.findings.push({ ...finding, module: this.module, monthlyCost: round(monthly) });
   }
 
   private packageCost(packageId: number | undefined): number {
