@@ -112,6 +112,22 @@ describe('cpbillmgr fixchilds: assign licences already on the account to servers
     assert.ok((await itemParams(h.knex, s5.addon)).licenseid, 'the other server was still served');
   });
 
+  test('When another fixchilds run holds the lease, then a second one changes nothing and says so', async () => {
+    const s7 = await addServerWithAddon(h.knex, { tariff: 30, months: 1, ip: '198.18.0.7', choice: 'Lite' });
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    await h.knex('cpbillmgr_lock').insert({ name: 'fixchilds', holder: 'elsewhere:1:1', expires_at: until });
+    try {
+      const ledger = (await h.ledger()).length;
+      const run = await h.cpbillmgr(['fixchilds'], { CPBILLMGR_ETC: PLAIN });
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /fixchilds skipped: another fixchilds run holds the lease/);
+      assert.equal((await h.ledger()).length, ledger);
+      assert.equal((await itemParams(h.knex, s7.addon)).licenseid, undefined);
+    } finally {
+      await h.knex('cpbillmgr_lock').where({ name: 'fixchilds' }).delete();
+    }
+  });
+
   test('When called over HTTP, then func=fixchilds runs too, and features does not list it', async () => {
     const s6 = await addServerWithAddon(h.knex, { tariff: 30, months: 1, ip: '198.18.0.6', choice: 'Lite' });
     const { doc } = await h.http('fixchilds');
