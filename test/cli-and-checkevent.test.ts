@@ -68,7 +68,18 @@ for (const dialect of ['mysql', 'sqlite'] as const) {
     });
 
     test('When any verb is asked for --help, then it prints usage and exits 0', async () => {
-      for (const verb of ['serve', 'check', 'checkevent', 'fixchilds', 'migrate', 'catalogue', 'sandbox', 'demo']) {
+      for (const verb of [
+        'serve',
+        'check',
+        'checkevent',
+        'fixchilds',
+        'reconcile',
+        'pool',
+        'migrate',
+        'catalogue',
+        'sandbox',
+        'demo',
+      ]) {
         const run = await h.cpbillmgr([verb, '--help']);
         assert.equal(run.code, 0, verb);
         assert.match(run.stdout, /Usage: cpbillmgr/, verb);
@@ -76,14 +87,6 @@ for (const dialect of ['mysql', 'sqlite'] as const) {
       const pm = await h.cli(['--help']);
       assert.equal(pm.code, 0);
       assert.match(pm.stdout, /Usage: pmcpbillmgr/);
-    });
-
-    test('When fixchilds is called, then it says it is not implemented and changes nothing', async () => {
-      const run = await h.cpbillmgr(['fixchilds']);
-      assert.notEqual(run.code, 0);
-      assert.match(run.stderr, /not implemented/);
-      const http = await h.http('fixchilds');
-      assert.equal(http.doc.error?.['@type'], 'not_supported');
     });
 
     test('When the catalogue is listed, then it shows the wiki presets with their period rows', async () => {

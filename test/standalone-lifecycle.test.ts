@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { addLicenceItem, itemParams, itemRow, P, PRO } from './helpers/billing-fixture.js';
+import { addLicenceItem, itemParams, itemRow, P } from './helpers/billing-fixture.js';
 import { type Harness, startHarness } from './helpers/harness.js';
 
 describe('standalone licence lifecycle over HTTP, on MariaDB with the sandbox', () => {
@@ -116,15 +116,6 @@ describe('standalone licence lifecycle over HTTP, on MariaDB with the sandbox', 
     const { doc } = await h.http('setparam', { elid: item });
     assert.ok(doc.error, 'second change in a month refused');
     assert.equal((await h.licences()).find((l) => l.id === id)?.ip, '198.51.100.17');
-  });
-
-  test('When the tariff changes to another package, then setparam answers not_supported and changes nothing', async () => {
-    const item = await addLicenceItem(h.knex, { period: P.month, ip: '198.51.100.19' });
-    await h.http('open', { elid: item });
-    await h.knex('item').where({ id: item }).update({ pricelist: PRO, period: P.proMonth });
-    const { doc } = await h.http('setparam', { elid: item });
-    assert.equal(doc.error?.['@type'], 'not_supported');
-    assert.equal((await itemRow(h.knex, item)).status, 2);
   });
 
   test('When open is called again for an opened item, then nothing more is bought', async () => {

@@ -7,6 +7,8 @@ import { registerDemo } from './commands/demo-command.js';
 import { registerFixchilds } from './commands/fixchilds-command.js';
 import { registerInstall } from './commands/install-command.js';
 import { registerMigrate } from './commands/migrate-command.js';
+import { registerPool } from './commands/pool-command.js';
+import { registerReconcile } from './commands/reconcile-command.js';
 import { registerSandbox } from './commands/sandbox-command.js';
 import { registerServe } from './commands/serve-command.js';
 
@@ -18,6 +20,8 @@ registerServe(program);
 registerCheckevent(program);
 registerFixchilds(program);
 registerMigrate(program);
+registerReconcile(program);
+registerPool(program);
 registerCheck(program);
 registerCatalogue(program);
 registerSandbox(program);

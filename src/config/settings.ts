@@ -79,7 +79,14 @@ export const settingsSchema = z.object({
     .default(20)
     .describe('How long a call waits for another call working on the same item before answering in_progress'),
   CPBILLMGR_FAULT: z
-    .enum(['after-upstream-order', 'after-upstream-prolong'])
+    .enum([
+      'after-upstream-order',
+      'after-upstream-prolong',
+      'after-pool-claim',
+      'after-pool-move',
+      'after-upstream-change',
+      'after-old-parked',
+    ])
     .optional()
     .describe('Test hook: the process exits (code 70) at this point, to prove a crash loses nothing'),
   CPBILLMGR_LOG_LEVEL: z

@@ -1,7 +1,11 @@
 import type { LicenceStatus } from '../domain/licence-status.js';
 
-/** `order` buys a licence; `prolong` renews one. Later kinds (pool, package change) add theirs. */
-export type JournalAction = 'order' | 'prolong' | 'take' | 'change';
+/**
+ * `order` buys a licence; `prolong` renews one; `take` moves a pool licence to the item; `change`
+ * changes a licence's package or parks it for a new one; `adopt` records a licence already on the
+ * account (fixchilds: nothing is sent upstream, the entry is written settled).
+ */
+export type JournalAction = 'order' | 'prolong' | 'take' | 'change' | 'adopt';
 /** `intent`: written, maybe sent, outcome unknown. The rest are final. */
 export type JournalState = 'intent' | 'done' | 'failed' | 'lost';
 
@@ -113,6 +117,34 @@ export interface SlotStore {
   listAll(): Promise<Map<string, number>>;
 }
 
+/** What a notice is about; see `NoticeStore`. */
+export type NoticeKind = 'no_autorenew' | 'renewal_refused' | 'change_refused';
+
+export interface Notice {
+  readonly id: number;
+  readonly module: number;
+  readonly item: number;
+  readonly licenceId: number;
+  readonly kind: NoticeKind;
+  /** What within the kind it is about: the expiry concerned, the package asked for. */
+  readonly key: string;
+  readonly text: string;
+  /** First raised (ISO, database clock). */
+  readonly createdAt: string;
+  /** Last raised again. */
+  readonly seenAt: string;
+}
+
+export type NewNotice = Omit<Notice, 'id' | 'createdAt' | 'seenAt'>;
+
+/** Reports made once per (module, licence, kind, key), so a refused action is neither repeated nor retried in a loop. */
+export interface NoticeStore {
+  /** Records the notice; false when the same one exists already (then only its `seenAt` moves). */
+  raise(notice: NewNotice): Promise<boolean>;
+  find(module: number, licenceId: number, kind: NoticeKind, key: string): Promise<Notice | undefined>;
+  listByModule(module: number, kind?: NoticeKind): Promise<Notice[]>;
+}
+
 /** The module's own tables (`cpbillmgr_*`), bound to one connection pool or one transaction. */
 export interface ModuleStore {
   readonly journal: JournalStore;
@@ -120,6 +152,7 @@ export interface ModuleStore {
   readonly settings: SettingStore;
   readonly locks: LockStore;
   readonly slots: SlotStore;
+  readonly notices: NoticeStore;
   /** The database's clock (ISO, UTC). */
   clock(): Promise<Date>;
   /** Runs `work` in one transaction of the module's tables, retried when the database broke a deadlock. */

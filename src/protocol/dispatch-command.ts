@@ -1,4 +1,3 @@
-import { NotSupportedError } from '../errors/module-error.js';
 import { closeService } from '../usecases/item/close.js';
 import { openService } from '../usecases/item/open.js';
 import { prolongService } from '../usecases/item/prolong.js';
@@ -10,6 +9,7 @@ import type { ModuleDeps } from '../usecases/module-deps.js';
 import { checkConnection } from '../usecases/operator/check-connection.js';
 import { licenceInfo, licenceList } from '../usecases/operator/licence-report.js';
 import { checkevent } from '../usecases/reconcile/checkevent.js';
+import { fixchilds } from '../usecases/reconcile/fixchilds.js';
 import { FEATURES } from './features-spec.js';
 import type { ModuleCommand } from './module-command.js';
 import { renderFeatures, renderList, renderOk } from './render-doc.js';
@@ -46,12 +46,21 @@ export async function dispatchCommand(deps: ModuleDeps, command: ModuleCommand):
         { ok: true },
       );
     }
-    case 'fixchilds':
-      throw new NotSupportedError(
-        'fixchilds (assigning existing upstream licences to add-on services) is not implemented yet',
-        'func',
-        'fixchilds',
-      );
+    case 'fixchilds': {
+      const { steps, summary, problems, skipped, dryRun } = await fixchilds(deps, { dryRun: command.dryRun });
+      const rows = steps.map(({ outcome, error, problem, ...step }) => ({
+        ...Object.fromEntries(Object.entries(step).filter(([, v]) => v !== undefined && v !== null)),
+        ...(outcome ? { outcome } : {}),
+        ...(error ? { error } : {}),
+      })) as Array<Record<string, string | number>>;
+      const extra = {
+        dryrun: dryRun ? 'on' : 'off',
+        ...summary,
+        problems: problems.length,
+        ...(skipped ? { skipped } : {}),
+      };
+      return renderList([...rows, ...problems.map((p) => ({ problem: p }))], extra, { ok: true });
+    }
     case 'license':
       return renderList(await licenceList(deps));
     case 'license.info': {

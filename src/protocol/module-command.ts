@@ -32,7 +32,9 @@ export type ModuleCommand =
     }
   /** The connection form as BILLmanager puts it on stdin, answered with the `api` choices added. */
   | { readonly name: 'tune_connection'; readonly form: string }
-  | { readonly name: Exclude<OtherCommandName, 'check_connection' | 'tune_connection'> };
+  /** `dryrun=on` over HTTP plans without changing anything, like `cpbillmgr fixchilds --dry-run`. */
+  | { readonly name: 'fixchilds'; readonly dryRun: boolean }
+  | { readonly name: Exclude<OtherCommandName, 'check_connection' | 'tune_connection' | 'fixchilds'> };
 
 function isItemCommand(name: string): name is ItemCommandName {
   return (ITEM_COMMANDS as readonly string[]).includes(name);
@@ -74,7 +76,12 @@ export function parseCommand(
       throw new MissedError('form', "'tune_connection' needs the connection form (<doc>…</doc>) on stdin");
     return { name, form };
   }
-  if (isOtherCommand(name)) return { name: name as Exclude<OtherCommandName, 'check_connection' | 'tune_connection'> };
+  if (name === 'fixchilds') {
+    const flag = (params.dryrun ?? params.dry_run ?? '').toLowerCase();
+    return { name, dryRun: flag !== '' && !['off', 'no', '0', 'false'].includes(flag) };
+  }
+  if (isOtherCommand(name))
+    return { name: name as Exclude<OtherCommandName, 'check_connection' | 'tune_connection' | 'fixchilds'> };
   throw new ValueError(`Unknown command '${name.slice(0, 40)}'`, 'func', name.slice(0, 40));
 }
 

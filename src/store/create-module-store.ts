@@ -5,6 +5,7 @@ import { dbClock } from './db-clock.js';
 import { KnexJournalStore } from './journal-store.js';
 import { KnexLicenceLinkStore } from './licence-link-store.js';
 import { KnexLockStore } from './lock-store.js';
+import { KnexNoticeStore } from './notice-store.js';
 import { KnexSettingStore } from './setting-store.js';
 import { KnexSlotStore } from './slot-store.js';
 
@@ -19,6 +20,7 @@ export function createModuleStore(db: Knex | Knex.Transaction): ModuleStore {
     settings: new KnexSettingStore(db),
     locks: new KnexLockStore(db, clock),
     slots: new KnexSlotStore(db),
+    notices: new KnexNoticeStore(db, clock),
     clock,
     transaction: async <T>(work: (store: ModuleStore) => Promise<T>): Promise<T> => {
       if ('isTransaction' in db && db.isTransaction) return work(createModuleStore(db));

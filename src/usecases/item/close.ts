@@ -1,12 +1,13 @@
 import { LicenceStatus } from '../../domain/licence-status.js';
+import { UpstreamError } from '../../errors/upstream-error.js';
 import type { ModuleDeps } from '../module-deps.js';
+import { poolServes, releaseToPool } from '../pool/release-to-pool.js';
 import type { CommandResult } from './command-result.js';
 import { currentLink, recordForm } from './current-link.js';
-import { type LicenceTarget, loadLicenceTarget } from './licence-target.js';
+import { loadLicenceTarget } from './licence-target.js';
 import { publishLicence } from './publish-licence.js';
 
-export const POOL_LICNAME = 'free.lic';
-export const POOL_IP = '0.0.0.0';
+export { POOL_IP, POOL_LICNAME } from '../pool/pool-licence.js';
 
 /**
  * `close`: the licence is deleted upstream — or, with `Option ReUseLicense` and a `ReusePrice` line
@@ -23,14 +24,30 @@ export function closeService(deps: ModuleDeps, itemId: number): Promise<CommandR
       if (target.carrier) await deps.billing.writer.closed(target.carrier.id);
       return { item: itemId, status: LicenceStatus.deleted };
     }
+    // A link already closed (deleted upstream, or parked by an earlier close or a package change) is
+    // no longer the item's to touch: a pool licence must not be deleted by a repeated close.
+    if (link.status === LicenceStatus.deleted) {
+      await publishLicence(deps, target.carrier, link, 'closed');
+      return { item: itemId, licenseid: link.licenceId, status: LicenceStatus.deleted };
+    }
     let form = await target.client.form(link.licenceId);
     if (form.status !== LicenceStatus.deleted) {
-      if (reusable(target)) {
-        if (form.status !== LicenceStatus.suspended) await target.client.suspend(link.licenceId);
-        if (form.ip !== POOL_IP || form.licname !== POOL_LICNAME) {
-          await target.client.edit(link.licenceId, { licname: POOL_LICNAME, ip: POOL_IP });
+      if (poolServes(target.conf, target.carrierTariff.id)) {
+        if (form.status !== LicenceStatus.suspended) {
+          await target.client.suspend(link.licenceId);
+          form = { ...form, status: LicenceStatus.suspended };
         }
-        deps.logger.info({ item: itemId, licence: link.licenceId }, 'licence released to the free.lic pool');
+        try {
+          await releaseToPool(deps, target.client, form);
+        } catch (error) {
+          if (!(error instanceof UpstreamError)) throw error;
+          // Most often the monthly IP-change limit: the licence stays suspended where it is, unrenewed
+          // (reconcile lists it among the licences no item pays for) rather than deleted with its paid time.
+          deps.logger.warn(
+            { item: itemId, licence: link.licenceId, err: error.message },
+            'close: licence suspended but not moved to the pool',
+          );
+        }
       } else {
         await target.client.delete(link.licenceId);
       }
@@ -42,8 +59,4 @@ export function closeService(deps: ModuleDeps, itemId: number): Promise<CommandR
     deps.logger.info({ item: itemId, licence: link.licenceId }, 'close done');
     return { item: itemId, licenseid: link.licenceId, status: LicenceStatus.deleted };
   });
-}
-
-function reusable(target: LicenceTarget): boolean {
-  return target.conf.reuseLicense && target.conf.reusePrices.includes(target.carrierTariff.id);
 }

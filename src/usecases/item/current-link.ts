@@ -4,7 +4,7 @@ import type { LicenceLink } from '../../ports/module-store.js';
 import type { LicenceForm } from '../../ports/upstream-client.js';
 import { ownerGone } from '../journal/owner.js';
 import { linkFromForm } from '../journal/record-link.js';
-import { settleOrder } from '../journal/settle-order.js';
+import { settleEntry } from '../journal/settle-entry.js';
 import type { ModuleDeps } from '../module-deps.js';
 import type { LicenceTarget } from './licence-target.js';
 
@@ -15,12 +15,16 @@ import type { LicenceTarget } from './licence-target.js';
 export async function currentLink(deps: ModuleDeps, target: LicenceTarget): Promise<LicenceLink | undefined> {
   const item = target.carrierId;
   const open = await deps.store.journal.findOpen(item);
-  if (open && open.action === 'order') {
+  if (open && open.action !== 'prolong') {
     const pending =
       !ownerGone(deps, open, await deps.store.clock()) ||
-      (await settleOrder(deps, target.client, open)).state === 'pending';
+      (await settleEntry(deps, target.client, open)).state === 'pending';
     if (pending)
-      throw new InProgressError(`an order for item #${item} is still unsettled; retry later`, 'item', String(item));
+      throw new InProgressError(
+        `a ${open.action} for item #${item} is still unsettled; retry later`,
+        'item',
+        String(item),
+      );
   }
   return deps.store.links.get(item);
 }

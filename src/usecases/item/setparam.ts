@@ -1,28 +1,40 @@
 import { LicenceStatus } from '../../domain/licence-status.js';
-import { NotConfiguredError, NotSupportedError } from '../../errors/module-error.js';
+import { ChangeRefusedError } from '../../errors/change-refused-error.js';
+import { NotConfiguredError } from '../../errors/module-error.js';
+import { ensureLicence } from '../journal/ensure-licence.js';
+import { PARK_OLD_KEY } from '../journal/settle-change.js';
 import type { ModuleDeps } from '../module-deps.js';
+import { changePackage, previousTariffOf } from './change-package.js';
 import { type CommandResult, linkResult } from './command-result.js';
 import { currentLink, markLink } from './current-link.js';
-import { loadLicenceTarget } from './licence-target.js';
-import { planOrder } from './plan-order.js';
+import { type LicenceTarget, loadLicenceTarget } from './licence-target.js';
+import { type OrderPlan, planOrder } from './plan-order.js';
 import { publishLicence } from './publish-licence.js';
 
 /**
- * `setparam`: the item's parameters changed in the billing. A new IP moves the licence (IP and name
- * together, as the upstream expects; it allows one IP change a month and says so when it refuses).
- * A different package answers `not_supported` before anything is changed.
+ * `setparam`: the item's parameters changed in the billing. A different package is carried out
+ * (changePackage: a pool licence, a new one, or `service.changepricelist`); a change the upstream
+ * refuses leaves the licence as it was and rolls the billing's tariff change back, with the reason. A
+ * new IP moves the licence (IP and name together, as the upstream expects; it allows one IP change a
+ * month and says so when it refuses).
  */
 export function setparamService(deps: ModuleDeps, itemId: number): Promise<CommandResult> {
   return deps.itemLocks.run(`item:${itemId}`, async () => {
     const target = await loadLicenceTarget(deps, itemId);
     const link = await currentLink(deps, target);
     if (!link || link.status === LicenceStatus.deleted) {
+      // A change that parked the old licence and stopped before the new one came: finish it.
+      if (await parkedForChange(deps, target.carrierId)) {
+        const { link: acquired } = await ensureLicence(deps, target, null);
+        await publishLicence(deps, target.carrier, acquired, 'paramsChanged');
+        return linkResult(acquired);
+      }
       if (target.carrier) await deps.billing.writer.paramsChanged(target.carrier.id);
       return { item: itemId, status: target.carrier?.status ?? target.main.status };
     }
-    let wanted: number | undefined;
+    let plan: OrderPlan | undefined;
     try {
-      wanted = planOrder(deps, target).pkg.id;
+      plan = planOrder(deps, target);
     } catch (error) {
       if (!(error instanceof NotConfiguredError)) throw error;
       deps.logger.warn(
@@ -30,23 +42,52 @@ export function setparamService(deps: ModuleDeps, itemId: number): Promise<Comma
         'setparam: package not resolvable, only the IP is checked',
       );
     }
-    if (wanted !== undefined && wanted !== link.packageId) {
-      throw new NotSupportedError(
-        `item #${itemId} now asks for package ${wanted} but its licence #${link.licenceId} is package ${link.packageId}; changing the package is not supported yet`,
-        'pricelist',
-        String(wanted),
-      );
-    }
     let current = link;
-    if (target.ip !== link.ip || target.licname !== link.licname) {
-      await target.client.edit(link.licenceId, { ip: target.ip, licname: target.licname });
-      current = await markLink(deps, link, { ip: target.ip, licname: target.licname });
+    if (plan && plan.pkg.id !== link.packageId) {
+      const previous = await previousTariffOf(deps, target, link);
+      try {
+        current = await changePackage(deps, target, link, plan, null, previous);
+      } catch (error) {
+        if (error instanceof ChangeRefusedError) await rollbackTariff(deps, target, previous, error);
+        throw error;
+      }
+    }
+    if (target.ip !== current.ip || target.licname !== current.licname) {
+      await target.client.edit(current.licenceId, { ip: target.ip, licname: target.licname });
+      current = await markLink(deps, current, { ip: target.ip, licname: target.licname });
       deps.logger.info(
-        { item: itemId, licence: link.licenceId, from: link.ip, to: target.ip },
+        { item: itemId, licence: current.licenceId, from: link.ip, to: target.ip },
         'licence moved to the new IP',
       );
     }
     await publishLicence(deps, target.carrier, current, 'paramsChanged');
     return linkResult(current);
   });
+}
+
+async function parkedForChange(deps: ModuleDeps, item: number): Promise<boolean> {
+  const last = (await deps.store.journal.listForItem(item)).at(-1);
+  return last?.action === 'change' && last.state === 'done' && last.key.startsWith(PARK_OLD_KEY);
+}
+
+/** The billing shows the tariff the licence still has (bm6 `service.changepricelist.rollback`). */
+async function rollbackTariff(
+  deps: ModuleDeps,
+  target: LicenceTarget,
+  previous: number | null,
+  refusal: ChangeRefusedError,
+): Promise<void> {
+  if (target.kind !== 'standalone' || !target.carrier) return;
+  if (previous === null) {
+    deps.logger.error(
+      { item: target.carrier.id, err: refusal.message },
+      'package change refused, and the tariff to roll back to is unknown: the billing still shows the new tariff',
+    );
+    return;
+  }
+  await deps.billing.writer.rollbackTariffChange(target.carrier.id, previous);
+  deps.logger.warn(
+    { item: target.carrier.id, to: previous, err: refusal.message },
+    'package change refused: rolled back',
+  );
 }

@@ -6,10 +6,26 @@ import type { JournalEntry, LicenceLink } from '../../ports/module-store.js';
 import type { LicenceTarget } from '../item/licence-target.js';
 import { type OrderPlan, planOrder } from '../item/plan-order.js';
 import type { ModuleDeps } from '../module-deps.js';
+import { completeTake } from '../pool/complete-take.js';
+import type { PoolView } from '../pool/pool-view.js';
+import { poolServes } from '../pool/release-to-pool.js';
+import { takeFromPool } from '../pool/take-from-pool.js';
+import { explainIpTaken } from './explain-ip-taken.js';
 import { OWNER, ownerGone } from './owner.js';
 import { linkFromForm } from './record-link.js';
 import { certainlyNotBought } from './refusal.js';
+import { settleEntry } from './settle-entry.js';
 import { matchesOrder, settleOrder } from './settle-order.js';
+
+export interface EnsureOptions {
+  /**
+   * Whether a pool licence may serve the order: `auto` when the item's tariff is a ReusePrice of an
+   * `Option ReUseLicense` conf (seed), `always` for a package change under `Option UseExistingOnUpgrade`.
+   */
+  readonly pool?: 'auto' | 'always';
+  /** The pool as a batch run read it once. */
+  readonly poolView?: PoolView;
+}
 
 export interface Ensured {
   readonly link: LicenceLink;
@@ -30,8 +46,10 @@ export async function ensureLicence(
   deps: ModuleDeps,
   target: LicenceTarget,
   runningoperation: number | null,
+  options: EnsureOptions = {},
 ): Promise<Ensured> {
   const { store } = deps;
+  const pool = options.pool === 'always' || poolServes(target.conf, target.carrierTariff.id);
   const item = target.carrierId;
   const deadline = Date.now() + deps.policy.waitSeconds * 1000;
   for (;;) {
@@ -40,6 +58,23 @@ export async function ensureLicence(
     const open = await store.journal.findOpen(item);
     if (open) {
       if (ownerGone(deps, open, await store.clock())) {
+        if (open.action === 'take' || open.action === 'change') {
+          const outcome = await settleEntry(deps, target.client, open);
+          if (outcome.state === 'pending') {
+            throw new InProgressError(
+              `a package change of item #${item} got no answer and is not visible upstream yet; retry later`,
+              'item',
+              String(item),
+            );
+          }
+          if (open.action === 'take' && outcome.state === 'done' && outcome.link) {
+            return {
+              link: await completeTake(deps, target, outcome.link, planOrder(deps, target), runningoperation),
+              bought: true,
+            };
+          }
+          continue;
+        }
         if (open.action !== 'order')
           throw new InProgressError(
             `a ${open.action} of item #${item} is unsettled; retry later`,
@@ -62,6 +97,12 @@ export async function ensureLicence(
       continue;
     }
     const plan = planOrder(deps, target);
+    if (pool) {
+      // Seed: a licence from the pool serves a new order of its package before anything is bought.
+      const taken = await takeFromPool(deps, target, plan, runningoperation, options.poolView);
+      if (taken.state === 'taken') return { link: taken.link, bought: true };
+      if (taken.state === 'busy') continue;
+    }
     const entry = await store.journal.claim({
       item,
       module: target.module.id,
@@ -116,7 +157,7 @@ async function placeOrder(
     if (!sending || certainlyNotBought(error)) {
       const note = sending ? `refused: ${error instanceof Error ? error.message : String(error)}` : 'not sent';
       await store.journal.settle(entry.id, { state: 'failed', note }).catch(() => undefined);
-      throw error;
+      throw await explainIpTaken(deps, target, plan, error);
     }
     throw new UpstreamUnavailableError(
       `the order for item #${entry.item} got no usable answer (${error instanceof Error ? error.message : String(error)}); it may have gone through and is looked for upstream before anything is ordered again — retry later`,

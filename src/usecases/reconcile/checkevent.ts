@@ -5,12 +5,17 @@ import type { LicenceRow, UpstreamClient } from '../../ports/upstream-client.js'
 import { accountOf } from '../item/licence-target.js';
 import { itemStatusFor, mirrorStatus, publishLicence, shownStatus } from '../item/publish-licence.js';
 import { ownerGone } from '../journal/owner.js';
+import { settleEntry } from '../journal/settle-entry.js';
 import { settleOrder } from '../journal/settle-order.js';
 import { settleRenewal } from '../journal/settle-renewal.js';
-import type { ModuleDeps } from '../module-deps.js';
+import { type ModuleDeps, today } from '../module-deps.js';
+import { finishSettledTake } from '../pool/complete-take.js';
 import { convergeAddons } from './converge-addons.js';
+import { noteDiscountedLicences } from './discount-notices.js';
 import { problemText } from './problem-text.js';
+import { RECONCILE_CLASSES, ReconcileTally } from './reconcile-tally.js';
 import { LeaseLostError, RunLease } from './run-lease.js';
+import { standalonePackages } from './tariff-packages.js';
 import { findUnheld, type UnheldLicence } from './unheld-licences.js';
 
 export interface CheckeventReport {
@@ -86,6 +91,13 @@ async function reconcileModule(
   const linkedAddons = new Set<number>();
   const unlinked: LicenceRow[] = [];
   const seen = new Set<number>();
+  const tally = new ReconcileTally(
+    deps.catalogue,
+    module.id,
+    today(deps),
+    await standalonePackages(deps, module),
+    (cls) => cls === 'no_autorenew',
+  );
 
   lease.guard();
   const total = await client.scan(async (rows) => {
@@ -93,7 +105,7 @@ async function reconcileModule(
       seen.add(row.id);
       if (sought.has(`${row.ip}\n${row.licname}`)) orderRows.push(row);
     }
-    await mirrorBatch(deps, client, module, rows, { unlinked, linkedAddons }, report, lease);
+    await mirrorBatch(deps, client, module, rows, { unlinked, linkedAddons, tally }, report, lease);
     progress?.(`module #${module.id}: ${seen.size} upstream licences read, ${report.updated} changes written`);
   }, BATCH);
   report.upstreamLicences += total;
@@ -110,7 +122,12 @@ async function reconcileModule(
           return outcome.state !== 'pending';
         }
         if (entry.action === 'prolong') return (await settleRenewal(deps, client, entry)).state !== 'pending';
-        return false;
+        const outcome = await settleEntry(deps, client, entry);
+        if (outcome.state === 'done' && outcome.link && outcome.link.status !== LicenceStatus.deleted) {
+          const link = entry.action === 'take' ? await finishSettledTake(deps, outcome.link) : outcome.link;
+          await completeOpen(deps, link);
+        }
+        return outcome.state !== 'pending';
       });
       if (settled) report.settled += 1;
     } catch (error) {
@@ -128,6 +145,7 @@ async function reconcileModule(
       report.problems.push(`item #${link.item}: licence #${link.licenceId} is missing upstream`);
     }
   }
+  for (const row of unlinked) tally.unlinked(row);
   const unheld = await findUnheld(deps, module, unlinked, open);
   report.unheld.push(...unheld);
   for (const licence of unheld) {
@@ -136,9 +154,13 @@ async function reconcileModule(
     );
   }
 
-  const addons = await convergeAddons(deps, module, lease, linkedAddons, links);
+  const addons = await convergeAddons(deps, module, lease, linkedAddons, links, tally);
   report.addonActions += addons.actions.length;
   report.problems.push(...addons.problems);
+  // The reconcile report's counts, from what this pass read (cpbillmgr reconcile has the details).
+  const counts = Object.fromEntries(RECONCILE_CLASSES.map((c) => [c, tally.counts[c].count]));
+  deps.logger.info({ module: module.id, ...counts }, 'checkevent: reconcile counts');
+  report.problems.push(...(await noteDiscountedLicences(deps, module.id, tally.findings)));
 }
 
 /**
@@ -159,7 +181,7 @@ async function mirrorBatch(
   client: UpstreamClient,
   module: ProcessingModule,
   rows: readonly LicenceRow[],
-  found: { unlinked: LicenceRow[]; linkedAddons: Set<number> },
+  found: { unlinked: LicenceRow[]; linkedAddons: Set<number>; tally?: ReconcileTally },
   report: CheckeventReport,
   lease: RunLease,
 ): Promise<void> {
@@ -184,6 +206,7 @@ async function mirrorBatch(
       found.unlinked.push(row);
       continue;
     }
+    if (link.item > 0) found.tally?.held(row, link, items.get(link.item));
     // A link the module closed (deleted, or parked in the pool) stays closed whatever the licence does.
     if (link.status === LicenceStatus.deleted) continue;
     let next = link;

@@ -8,11 +8,13 @@ import { resumeService } from '../item/resume.js';
 import { setparamService } from '../item/setparam.js';
 import { suspendService } from '../item/suspend.js';
 import { type ModuleDeps, today } from '../module-deps.js';
+import { addonPackageResolver, noteRefusal, refusedRecently } from './addon-refusals.js';
 import { problemText } from './problem-text.js';
+import type { ReconcileTally } from './reconcile-tally.js';
 import { renewAddon } from './renew-addon.js';
 import { LeaseLostError, type RunLease } from './run-lease.js';
 
-export type AddonAction = 'order' | 'suspend' | 'resume' | 'renew' | 'delete' | 'move';
+export type AddonAction = 'order' | 'suspend' | 'resume' | 'renew' | 'delete' | 'move' | 'change';
 
 export interface AddonReport {
   actions: Array<{ item: number; action: AddonAction }>;
@@ -39,6 +41,8 @@ export async function convergeAddons(
   linkedAddons: ReadonlySet<number>,
   /** The module's licence links by item, read once for the whole pass. */
   links: ReadonlyMap<number, LicenceLink>,
+  /** Fed with every add-on compared here, for the pass's reconcile counts. */
+  tally?: ReconcileTally,
 ): Promise<AddonReport> {
   const report: AddonReport = { actions: [], problems: [] };
   const reader = deps.billing.reader;
@@ -48,16 +52,30 @@ export async function convergeAddons(
   const mainModules = await modulesOfMains(deps, slots);
   const day = today(deps);
   const horizon = addDays(day, RENEW_AHEAD_DAYS);
+  const wantedPackage = addonPackageResolver(deps, module);
 
-  const plans: Array<{ carrier: number; action: AddonAction }> = [];
+  const plans: Array<{ carrier: number; action: AddonAction; wanted?: number }> = [];
   const covered = new Set<number>();
   for (const slot of slots) {
     const carrier = slot.child?.id ?? slotIds.get(`${slot.main.id}:${slot.tariff.id}`) ?? null;
     if (carrier !== null) covered.add(carrier);
     const link = carrier === null ? undefined : links.get(carrier);
-    const action = decide(slot, link, mainModules, day, horizon);
+    let action = decide(slot, link, mainModules, day, horizon);
+    // The add-on's choice names another package (Lite → Pro): carried out like a tariff change.
+    const wanted = wantedPackage(slot);
+    tally?.slot(slot, carrier, link, wanted);
+    if ((action === undefined || action === 'renew') && link && link.status !== LicenceStatus.deleted) {
+      if (wanted !== undefined && wanted !== link.packageId && slot.main.status === LicenceStatus.active)
+        action = 'change';
+    }
     if (!action) continue;
-    plans.push({ carrier: carrier ?? (await deps.store.slots.idFor(slot.main.id, slot.tariff.id)), action });
+    if (
+      (action === 'renew' || action === 'change') &&
+      link &&
+      (await refusedRecently(deps, module.id, link, action, wanted))
+    )
+      continue;
+    plans.push({ carrier: carrier ?? (await deps.store.slots.idFor(slot.main.id, slot.tariff.id)), action, wanted });
   }
   // Live add-on licences whose add-on or server is gone from the billing's view: deleted upstream.
   for (const link of links.values()) {
@@ -65,13 +83,18 @@ export async function convergeAddons(
     if (link.item < 0 || linkedAddons.has(link.item)) plans.push({ carrier: link.item, action: 'delete' });
   }
 
-  for (const { carrier, action } of plans) {
+  for (const { carrier, action, wanted } of plans) {
     try {
       lease.guard();
       await act(deps, carrier, action);
       report.actions.push({ item: carrier, action });
     } catch (error) {
       if (error instanceof LeaseLostError) throw error;
+      const link = links.get(carrier);
+      if ((action === 'renew' || action === 'change') && link) {
+        // A refusal is reported once and tried again at most daily, never every pass.
+        if ((await noteRefusal(deps, module.id, link, action, wanted, error)) === false) continue;
+      }
       report.problems.push(`add-on #${carrier} (${action}): ${problemText(error)}`);
       deps.logger.warn({ item: carrier, action, err: problemText(error) }, 'add-on convergence failed');
     }
@@ -129,6 +152,7 @@ async function act(deps: ModuleDeps, item: number, action: AddonAction): Promise
       await closeService(deps, item);
       return;
     case 'move':
+    case 'change':
       await setparamService(deps, item);
       return;
     case 'renew':
