@@ -23,9 +23,9 @@ import {
 const SERVERS = Number(process.env.BENCH_SERVERS ?? 50_000);
 const SKIP_RUN = process.env.BENCH_DRY_RUN_ONLY === '1';
 const FIRST_ITEM = 1_000_000;
-/** ISPmanager 5 Lite (3541), 1 month: what `Lite` resolves to on an api 5 upstream. */
-const LITE_PACKAGE = 3541;
-const LITE_MONTH = 935411;
+/** ispmanager 6 Lite (55227), 1 month: what `Lite` resolves to on an api 5 upstream today. */
+const LITE_PACKAGE = 55227;
+const LITE_MONTH = 955227001;
 
 async function child(mode: string): Promise<void> {
   const { app, calls } = await childApp();
