@@ -222,8 +222,10 @@ describe('many calls at once', () => {
     );
     assert.equal(await requestsOf(h, 'soft.order.param'), sent + 1, runs.map((r) => r.stdout).join('\n'));
     assert.ok(runs.filter((r) => r.code === 0).length >= 1);
+    // The others waited for it (in_progress); on a slow machine the sender itself may time out (upstream).
     const waited = runs.filter((r) => r.code !== 0);
-    for (const run of waited) assert.match(run.stdout, /type="in_progress"/);
+    for (const run of waited) assert.match(run.stdout, /type="in_progress"|type="upstream"/);
+    assert.ok(waited.filter((r) => /type="upstream"/.test(r.stdout)).length <= 1);
     const retry = await h.cli(['--command', 'open', '--item', String(item)]);
     assert.equal(retry.code, 0);
     assert.equal(await chargesOn(h, '100.64.3.2', 'order'), 1);

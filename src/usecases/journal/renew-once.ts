@@ -90,6 +90,23 @@ export async function renewOnce(
     }
     throw new InProgressError(`another call is renewing item #${item}; retry later`, 'item', String(item));
   }
+  // Our look at the operation's journal and our claim are separate reads: a call for the same running
+  // operation that renewed in between has released its claim, and its entry is visible now that ours holds.
+  if (options.runningoperation !== null) {
+    const earlier = await store.journal.listForOperation(item, options.runningoperation);
+    const renewed = earlier.find((e) => e.id !== entry.id && e.action === 'prolong' && e.state === 'done');
+    if (renewed) {
+      await store.journal.settle(entry.id, {
+        state: 'failed',
+        note: `not sent: running operation ${options.runningoperation} was renewed by journal #${renewed.id}`,
+      });
+      return {
+        renewed: false,
+        form: await target.client.form(link.licenceId),
+        reason: 'this running operation already renewed it',
+      };
+    }
+  }
   let newExpiry: string;
   try {
     newExpiry = await target.client.prolong(link.licenceId, period);
