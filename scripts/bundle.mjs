@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Bundles the BILLmanager 5/6 module after tsc (`npm run build`): BILLmanager starts one process per
+// call, and loading ~150 files of our own and of knex, mysql2 and pino one by one was most of each
+// call's start-up (issue 7). Two CommonJS bundles in dist/module (names in src/cli/module-bundle.ts):
+//   pmcpbillmgr.cjs      the entry: arguments, usage, `features` and `tune_connection`;
+//   pmcpbillmgr-app.cjs  the rest (answer-with-app.ts and all it needs), which the entry runs from the
+//                        V8 code cache written beside it (pmcpbillmgr-app.cjs.v8cache).
+// Both are made from tsc's output, so they run the code the tests compile; the differences are
+// listed here, and the tests spawn the bundle.
+//   - load-app-part.js (a dynamic import) is swapped for load-app-part-bundled.js in the entry;
+//   - import.meta.url is the bundle file's URL (both bundles are CommonJS);
+//   - knex's dialects this module cannot be configured for (settings accept only MySQL/MariaDB and
+//     SQLite) are left out and throw if ever loaded; the drivers of the others stay outside the
+//     bundle, and better-sqlite3 (a native add-on, for SQLite billings) loads from node_modules.
+import { mkdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { MODULE_APP, MODULE_ENTRY } = await import(join(ROOT, 'dist/src/cli/module-bundle.js'));
+const { writeCodeCache } = await import(join(ROOT, 'dist/src/cli/run-code-cached.js'));
+
+const UNUSED_DIALECTS = ['cockroachdb', 'mariadb', 'mssql', 'oracle', 'oracledb', 'pgnative', 'postgres', 'redshift'];
+const DRIVERS = [
+  'better-sqlite3',
+  'mysql',
+  'sqlite3',
+  'pg',
+  'pg-native',
+  'pg-query-stream',
+  'tedious',
+  'oracledb',
+  'mariadb',
+];
+
+const leaveOutDialects = {
+  name: 'leave-out-knex-dialects',
+  setup(plugin) {
+    const filter = new RegExp(`^\\./(${UNUSED_DIALECTS.join('|')})$`);
+    plugin.onResolve({ filter }, (args) =>
+      args.importer.endsWith(join('knex', 'lib', 'dialects', 'index.js'))
+        ? { path: args.path.slice(2), namespace: 'unbundled-dialect' }
+        : undefined,
+    );
+    plugin.onLoad({ filter: /.*/, namespace: 'unbundled-dialect' }, (args) => ({
+      contents: `throw new Error('knex dialect ${args.path} is not in the cpbillmgr module bundle');`,
+      loader: 'js',
+    }));
+  },
+};
+
+const bundledAppPart = {
+  name: 'bundled-app-part',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^\.\/load-app-part\.js$/ }, (args) => ({
+      path: join(args.resolveDir, 'load-app-part-bundled.js'),
+    }));
+  },
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // import.meta.url of the ESM source is the bundle file's own URL. The banner comes before esbuild's
+  // own "use strict", so it repeats it: the bundled ES modules must stay strict code.
+  define: { 'import.meta.url': '__bundle_url' },
+  banner: { js: '"use strict";\nvar __bundle_url = require("node:url").pathToFileURL(__filename).href;' },
+  external: DRIVERS,
+  logLevel: 'warning',
+  legalComments: 'eof',
+};
+
+const outDir = join(ROOT, dirname(MODULE_ENTRY));
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+await build({
+  ...common,
+  entryPoints: [join(ROOT, 'dist/src/cli/pmcpbillmgr.js')],
+  metafile: true,
+  outfile: join(ROOT, MODULE_ENTRY),
+  plugins: [bundledAppPart],
+});
+await build({
+  ...common,
+  entryPoints: [join(ROOT, 'dist/src/cli/answer-with-app.js')],
+  outfile: join(ROOT, MODULE_APP),
+  plugins: [leaveOutDialects],
+});
+writeCodeCache(join(ROOT, MODULE_APP));
+process.stdout.write(`bundled ${MODULE_ENTRY} and ${basename(MODULE_APP)} (+ V8 code cache)\n`);
