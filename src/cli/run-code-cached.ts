@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
 type ModuleWrapper = (
@@ -13,11 +12,12 @@ type ModuleWrapper = (
   dirname: string,
 ) => void;
 
-const DIGEST_BYTES = 32;
+/** The cache file starts with the SHA-256 of the bundle it was made from. */
+export const DIGEST_BYTES = 32;
 
 /**
  * Runs a CommonJS bundle as Node would `require` it, compiled from the V8 code cache that
- * `writeCodeCache` put beside it (FILE.v8cache): BILLmanager starts one process per call, and parsing
+ * `writeCodeCache` (write-code-cache.ts) put beside it (FILE.v8cache): BILLmanager starts one process per call, and parsing
  * and compiling the bundle would otherwise be most of its start-up. V8 checks only the source's length
  * against a cache, so the cache starts with the SHA-256 of the exact bundle it was made from and is
  * ignored unless that matches. V8 itself refuses a cache made by another Node version or with other V8
@@ -30,23 +30,6 @@ export function runCodeCached(file: string): unknown {
   const module = { exports: {} as unknown };
   (script.runInThisContext() as ModuleWrapper)(module.exports, createRequire(file), module, file, dirname(file));
   return module.exports;
-}
-
-/**
- * Writes FILE.v8cache for `runCodeCached` (at build time). Every function is compiled now, not only
- * the top level V8 compiles at once, so that a process compiles none of the code it runs.
- */
-export function writeCodeCache(file: string): void {
-  const source = readFileSync(file);
-  setFlagsFromString('--no-lazy');
-  let script: Script;
-  try {
-    script = new Script(wrap(source), { filename: file });
-  } finally {
-    // The flags are part of the cache's identity: back to the defaults every process runs with.
-    setFlagsFromString('--lazy');
-  }
-  writeFileSync(cacheFileOf(file), Buffer.concat([digest(source), script.createCachedData()]));
 }
 
 export function cacheFileOf(file: string): string {
@@ -65,11 +48,11 @@ function readCache(file: string, source: Buffer): Buffer | undefined {
     : undefined;
 }
 
-function digest(source: Buffer): Buffer {
+export function digest(source: Buffer): Buffer {
   return createHash('sha256').update(source).digest();
 }
 
 /** Node's own CommonJS wrapper; the cache is made from, and only matches, this exact text. */
-function wrap(source: Buffer): string {
+export function wrap(source: Buffer): string {
   return `(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n});`;
 }
