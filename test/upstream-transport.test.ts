@@ -146,6 +146,21 @@ describe('upstream transport', () => {
     assert.equal(error.sent, true);
   });
 
+  test('When the address is https, then the exchange goes over TLS (a plain HTTP server fails the handshake)', async () => {
+    seen.length = 0;
+    const tls = createUpstreamHttp({
+      url: `${base.replace('http:', 'https:')}/billmgr`,
+      username: 'reseller',
+      password: 'secret',
+      logger: pino({ level: 'silent' }),
+      timeoutMs: 1000,
+      readError: () => undefined,
+    });
+    const error = await failure(tls.call('soft'));
+    assert.match(error.message, /SSL|TLS|EPROTO|wrong version/i);
+    assert.equal(seen.length, 0, 'no HTTP request reached the server');
+  });
+
   test('When nothing listens at the address, then the call is known not to have been sent', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -1,9 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+
+// TLS and decompression are loaded when an exchange needs them, not by every process (issue 7).
+const load = createRequire(import.meta.url);
+const https = () => load('node:https') as typeof import('node:https');
+const zlib = () => load('node:zlib') as typeof import('node:zlib');
 
 /** The code of a connection that was not made within `CONNECT_TIMEOUT_MS`: nothing was sent on it. */
 export const CONNECT_TIMEOUT = 'CPBILLMGR_CONNECT_TIMEOUT';
@@ -56,7 +60,7 @@ function send(target: URL, body: string | undefined, signal: AbortSignal): Promi
     headers['content-length'] = String(Buffer.byteLength(body));
   }
   return new Promise((resolve, reject) => {
-    const request = (secure ? httpsRequest : httpRequest)(target, {
+    const request = (secure ? https().request : httpRequest)(target, {
       method: body === undefined ? 'GET' : 'POST',
       headers,
       signal,
@@ -97,11 +101,11 @@ function decoded(response: IncomingMessage): Readable {
     .toLowerCase();
   const decoder =
     encoding === 'gzip' || encoding === 'x-gzip'
-      ? createGunzip()
+      ? zlib().createGunzip()
       : encoding === 'deflate'
-        ? createInflate()
+        ? zlib().createInflate()
         : encoding === 'br'
-          ? createBrotliDecompress()
+          ? zlib().createBrotliDecompress()
           : undefined;
   if (!decoder) return response;
   response.on('error', (error) => decoder.destroy(error));
