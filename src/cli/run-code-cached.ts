@@ -17,11 +17,14 @@ export const DIGEST_BYTES = 32;
 
 /**
  * Runs a CommonJS bundle as Node would `require` it, compiled from the V8 code cache that
- * `writeCodeCache` (write-code-cache.ts) put beside it (FILE.v8cache): BILLmanager starts one process per call, and parsing
- * and compiling the bundle would otherwise be most of its start-up. V8 checks only the source's length
- * against a cache, so the cache starts with the SHA-256 of the exact bundle it was made from and is
- * ignored unless that matches. V8 itself refuses a cache made by another Node version or with other V8
- * flags; the bundle is then compiled from source as usual.
+ * `writeCodeCache` (write-code-cache.ts) put beside it, FILE.v8cache: BILLmanager starts one process
+ * per call, and parsing and compiling the bundle would otherwise be much of its start-up. V8 checks
+ * only the source's length against a cache, so the cache starts with the SHA-256 of the exact bundle
+ * it was made from and is ignored unless that matches. V8 itself refuses a cache made by another Node
+ * version or with other V8 flags; the bundle is then compiled from source as usual. A script compiled
+ * from a cache cannot `import()` (Node 20 keeps the import hook of the process that made the cache):
+ * the bundles must not need it (only knex's loader of ES-module migration files has one, never used
+ * by the module).
  */
 export function runCodeCached(file: string): unknown {
   const source = readFileSync(file);
