@@ -15,9 +15,11 @@
 //   - data few setups read (mysql2's AWS CA bundles, iconv-lite's Asian code page tables), and in the
 //     entry pino and saxes (failure and tune_connection paths only), load from node_modules when used;
 //   - mysql2's constant tables (errors, charsets) are JSON of the same exports;
-//   - whitespace and comments are minified away (names kept; linked source maps lead to the TypeScript).
+//   - whitespace and comments are minified away (names kept; linked source maps lead to the TypeScript);
+//   - a class that refers to itself is named `_Name` by esbuild (mysql2's `_Packet`, our `_RunLease`):
+//     only stack traces show it; the build fails if it happens to an error class (see below).
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,5 +144,11 @@ await build({
   external: [...DRIVERS, ...RARELY_READ],
   plugins: [leaveOutDialects, rarelyReadTables, constantTables],
 });
+// esbuild gives a class that refers to itself an inner name (`var X = class _X`), and that becomes its
+// `.name`. Error names are read (ModuleError takes new.target.name; logs print them): none may change.
+for (const file of [MODULE_ENTRY, MODULE_APP]) {
+  const renamed = [...readFileSync(join(ROOT, file), 'utf8').matchAll(/(\w+Error)=class _\1\b/g)].map((m) => m[1]);
+  if (renamed.length > 0) throw new Error(`${file}: the bundle renames the error classes ${renamed.join(', ')}`);
+}
 writeCodeCache(join(ROOT, MODULE_APP));
 process.stdout.write(`bundled ${MODULE_ENTRY} and ${basename(MODULE_APP)} (+ V8 code cache)\n`);
