@@ -144,10 +144,12 @@ await build({
   external: [...DRIVERS, ...RARELY_READ],
   plugins: [leaveOutDialects, rarelyReadTables, constantTables],
 });
-// esbuild gives a class that refers to itself an inner name (`var X = class _X`), and that becomes its
-// `.name`. Error names are read (ModuleError takes new.target.name; logs print them): none may change.
+// esbuild renames a class that refers to itself (`var X = class _X`) or whose name another module also
+// uses (`var X2 = class`), and that becomes its `.name`. Error names are read (ModuleError takes
+// new.target.name; logs print them): none may change.
 for (const file of [MODULE_ENTRY, MODULE_APP]) {
-  const renamed = [...readFileSync(join(ROOT, file), 'utf8').matchAll(/(\w+Error)=class _\1\b/g)].map((m) => m[1]);
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const renamed = [...text.matchAll(/(\w+Error)(?:=class _\1\b|\d+=class\b)/g)].map((m) => m[0]);
   if (renamed.length > 0) throw new Error(`${file}: the bundle renames the error classes ${renamed.join(', ')}`);
 }
 writeCodeCache(join(ROOT, MODULE_APP));
