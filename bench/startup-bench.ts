@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { addLicenceItem, P, setUpstream } from '../test/helpers/billing-fixture.js';
-import { ROOT, startHarness } from '../test/helpers/harness.js';
+import { MODULE_ENTRY, ROOT, startHarness } from '../test/helpers/harness.js';
 import { median } from './bench-support.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -48,7 +48,7 @@ const probeUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/bill
 const h = await startHarness({ env: { CPBILLMGR_LOG_LEVEL: 'error' } });
 try {
   await setUpstream(h.knex, probeUrl, 'reseller', 'secret');
-  const module = process.env.BENCH_MODULE ?? join(ROOT, 'dist/src/cli/pmcpbillmgr.js');
+  const module = process.env.BENCH_MODULE ?? join(ROOT, MODULE_ENTRY);
   const bare: number[] = [];
   const features: number[] = [];
   const openToUpstream: number[] = [];

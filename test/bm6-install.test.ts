@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { installModule } from '../src/cli/commands/install-command.js';
+import { MODULE_ENTRY } from '../src/cli/module-bundle.js';
 import { runRaw } from './helpers/bm6-standin.js';
 
 const CLI = 'dist/src/cli/cpbillmgr.js';
@@ -18,8 +19,8 @@ function echoCheckout(): string {
   const dir = mkdtempSync(join(tmpdir(), 'cpbillmgr-checkout-'));
   mkdirSync(join(dir, 'xml'));
   writeFileSync(join(dir, 'xml', XML_NAME), '<mgrdata/>\n');
-  mkdirSync(join(dir, 'dist', 'src', 'cli'), { recursive: true });
-  const entry = join(dir, 'dist', 'src', 'cli', 'pmcpbillmgr.js');
+  const entry = join(dir, MODULE_ENTRY);
+  mkdirSync(dirname(entry), { recursive: true });
   writeFileSync(
     entry,
     [

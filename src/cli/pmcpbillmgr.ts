@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-import type { App } from '../app/compose.js';
-import type { Logger } from '../logging/create-logger.js';
 import { ITEM_COMMANDS, OTHER_COMMANDS } from '../protocol/module-command.js';
+import { loadAppPart } from './load-app-part.js';
 import { parseModuleArgv, readStdin } from './parse-module-argv.js';
 
 const USAGE = `Usage: pmcpbillmgr --command COMMAND [--item ITEM_ID] [--runningoperation ID] [--module MODULE_ID]
@@ -77,81 +76,10 @@ async function checkConfFiles(): Promise<void> {
   loadModuleConfs(process.env.CPBILLMGR_ETC || './etc', createCatalogue(BUILTIN_PACKAGES));
 }
 
+/** Everything else goes through the composed app, loaded only now (see load-app-part.ts). */
 async function answerWithApp(params: Record<string, string>, stdin: string): Promise<number> {
-  const [
-    { composeApp },
-    { loadSettings },
-    { toModuleError },
-    { ModuleError },
-    { createLogger },
-    dispatch,
-    command,
-    xml,
-    render,
-    startup,
-  ] = await Promise.all([
-    import('../app/compose.js'),
-    import('../config/settings.js'),
-    import('../errors/internal-error.js'),
-    import('../errors/module-error.js'),
-    import('../logging/create-logger.js'),
-    import('../protocol/dispatch-command.js'),
-    import('../protocol/module-command.js'),
-    import('../protocol/parse-connection-xml.js'),
-    import('../protocol/render-doc.js'),
-    import('./startup-error.js'),
-  ]);
-  const logger = createLogger();
-  let app: Awaited<ReturnType<typeof composeApp>>;
-  try {
-    app = await composeApp(loadSettings(), { logger, poolMax: 2 });
-  } catch (error) {
-    process.stdout.write(render.renderError(startup.startupError(error)));
-    return 1;
-  }
-  try {
-    const connection =
-      params.command === 'check_connection' && stdin.trim() ? xml.parseConnectionXml(stdin) : undefined;
-    const parsed = command.parseCommand(params.command, params, connection, stdin);
-    process.stdout.write(await dispatch.dispatchCommand(app.deps, parsed));
-    return 0;
-  } catch (error) {
-    const moduleError = toModuleError(error, logger);
-    if (error instanceof ModuleError) {
-      logger.warn(
-        { command: params.command, item: params.item, type: moduleError.type, err: moduleError.message },
-        'command failed',
-      );
-    }
-    const errorXml = render.renderError(moduleError);
-    process.stdout.write(errorXml);
-    await reportToOperation(app, params, errorXml, logger);
-    return 1;
-  } finally {
-    await app.close();
-  }
-}
-
-/** BILLmanager's running operation keeps the error; after its tenth try it becomes manual (bm6 writer). */
-async function reportToOperation(
-  app: App,
-  params: Record<string, string>,
-  errorXml: string,
-  logger: Logger,
-): Promise<void> {
-  const runningoperation = Number(params.runningoperation);
-  if (!Number.isInteger(runningoperation) || runningoperation <= 0) return;
-  const item = Number(params.item ?? params.elid);
-  try {
-    await app.deps.billing.writer.operationFailed(
-      runningoperation,
-      params.command ?? '',
-      Number.isInteger(item) && item > 0 ? item : null,
-      errorXml,
-    );
-  } catch (error) {
-    logger.error({ runningoperation, err: error }, 'the failure could not be saved on the running operation');
-  }
+  const { answerWithApp: answer } = await loadAppPart();
+  return answer(params, stdin);
 }
 
 main().then(

@@ -1,6 +1,7 @@
 import type { UpstreamError } from '../errors/upstream-error.js';
 import { UpstreamUnavailableError } from '../errors/upstream-error.js';
 import type { Logger } from '../logging/create-logger.js';
+import { CONNECT_TIMEOUT, postForm } from './post-form.js';
 import { parseDoc, type XmlNode } from './xml/parse-doc.js';
 import { type ElemFields, MalformedXmlError, streamElems } from './xml/stream-elems.js';
 
@@ -29,13 +30,7 @@ export interface UpstreamHttp {
 }
 
 /** Failures that happen before a request leaves this host: the upstream cannot have acted on it. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ERR_INVALID_URL',
-]);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', CONNECT_TIMEOUT, 'ERR_INVALID_URL']);
 
 /**
  * The upstream's HTTP transport: POSTs `func` with `out=xml`, `lang=en` and `authinfo`, logs every
@@ -50,12 +45,12 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
     const form = new URLSearchParams({ func, out: 'xml', lang: 'en' });
     for (const [key, value] of Object.entries(params)) if (value !== undefined) form.set(key, String(value));
     if (auth) form.set('authinfo', `${username}:${password}`);
-    const response = await fetch(url, { method: 'POST', body: form, signal });
-    if (response.status !== 200) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new UpstreamUnavailableError(`Upstream ${func}: HTTP ${response.status}`);
+    const answer = await postForm(url, form, signal);
+    if (answer.status !== 200) {
+      answer.body.destroy();
+      throw new UpstreamUnavailableError(`Upstream ${func}: HTTP ${answer.status}`);
     }
-    return response;
+    return answer.body;
   };
 
   const logCall = (func: string, params: UpstreamParams, auth: boolean) => {
@@ -90,8 +85,8 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
       const finish = logCall(func, params, auth);
       let doc: XmlNode | undefined;
       try {
-        const response = await request(func, params, auth, AbortSignal.timeout(timeoutMs));
-        doc = parseDoc(await response.text());
+        const body = await request(func, params, auth, AbortSignal.timeout(timeoutMs));
+        doc = parseDoc(await readText(body));
         if (doc === undefined) {
           throw new UpstreamUnavailableError(`Upstream ${func}: the answer is not a whole <doc> document`);
         }
@@ -115,9 +110,7 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
       };
       let result: Awaited<ReturnType<typeof streamElems>> | undefined;
       try {
-        const response = await request(func, params, true, abort.signal);
-        if (!response.body) throw new UpstreamUnavailableError(`Upstream ${func}: empty answer`);
-        const body = response.body;
+        const body = await request(func, params, true, abort.signal);
         async function* chunks(): AsyncIterable<Uint8Array> {
           for await (const chunk of body) {
             touch();
@@ -142,6 +135,13 @@ export function createUpstreamHttp(options: UpstreamHttpOptions): UpstreamHttp {
       return streamed.elems;
     },
   };
+}
+
+/** The whole body as text, as fetch's `text()` read it: UTF-8, a byte-order mark dropped, bad bytes replaced. */
+async function readText(body: AsyncIterable<Uint8Array>): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
 }
 
 function notSent(cause: unknown): boolean {

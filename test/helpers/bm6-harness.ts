@@ -10,7 +10,7 @@ import { createCatalogue } from '../../src/catalogue/create-catalogue.js';
 import { createLogger } from '../../src/logging/create-logger.js';
 import { startSandbox } from '../../src/sandbox/create-sandbox.js';
 import { type Bm6Standin, startBm6Standin } from './bm6-standin.js';
-import { type Doc, parseDoc, ROOT, rows } from './harness.js';
+import { CPBILLMGR_ENTRY, type Doc, MODULE_ENTRY, parseDoc, ROOT, rows } from './harness.js';
 
 export interface Run {
   readonly code: number | null;
@@ -68,9 +68,9 @@ export async function startBm6Harness(options: { conf?: string; password?: strin
     CPBILLMGR_UPSTREAM_TIMEOUT_MS: '3000',
     CPBILLMGR_CRON: 'off',
   };
-  const run = (bin: string, args: string[], extraEnv: Record<string, string> = {}, stdin?: string) =>
+  const run = (entry: string, args: string[], extraEnv: Record<string, string> = {}, stdin?: string) =>
     new Promise<Run>((resolve) => {
-      const child = spawn(process.execPath, [join(ROOT, 'dist/src/cli', bin), ...args], {
+      const child = spawn(process.execPath, [join(ROOT, entry), ...args], {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', ...env, ...extraEnv },
       });
@@ -85,7 +85,7 @@ export async function startBm6Harness(options: { conf?: string; password?: strin
       child.stdin.end(stdin ?? '');
       child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
-  const migrated = await run('cpbillmgr.js', ['migrate']);
+  const migrated = await run(CPBILLMGR_ENTRY, ['migrate']);
   if (migrated.code !== 0) throw new Error(`migrate failed: ${migrated.stdout}${migrated.stderr}`);
   const admin = async (func: string, params: Record<string, string | number> = {}) => {
     const query = new URLSearchParams({
@@ -100,8 +100,8 @@ export async function startBm6Harness(options: { conf?: string; password?: strin
     knex: standin.knex,
     sandboxUrl: sandbox.url,
     env,
-    module: (args, extraEnv, stdin) => run('pmcpbillmgr.js', args, extraEnv, stdin),
-    cpbillmgr: (args, extraEnv) => run('cpbillmgr.js', args, extraEnv),
+    module: (args, extraEnv, stdin) => run(MODULE_ENTRY, args, extraEnv, stdin),
+    cpbillmgr: (args, extraEnv) => run(CPBILLMGR_ENTRY, args, extraEnv),
     admin,
     ledger: async () => rows(await admin('ledger')),
     licences: async () => rows(await admin('licence.list')),

@@ -9,6 +9,7 @@ import { type App, composeApp } from '../../src/app/compose.js';
 import { type RunningServer, startServer } from '../../src/app/start-server.js';
 import { BUILTIN_PACKAGES } from '../../src/catalogue/builtin-packages.js';
 import { createCatalogue } from '../../src/catalogue/create-catalogue.js';
+import { MODULE_ENTRY } from '../../src/cli/module-bundle.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { createLogger } from '../../src/logging/create-logger.js';
 import { startSandbox } from '../../src/sandbox/create-sandbox.js';
@@ -17,6 +18,9 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const TOKEN = 'test-token-0123456789abcdef';
+/** The management CLI as tsc compiles it; the module itself is spawned as BILLmanager runs it, bundled. */
+export const CPBILLMGR_ENTRY = 'dist/src/cli/cpbillmgr.js';
+export { MODULE_ENTRY };
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false });
 
@@ -109,9 +113,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await seedBilling(app.db, `${sandbox.url}/billmgr`, options.api ?? 5);
   const server = await startServer(app, '127.0.0.1:0');
 
-  const run = (bin: string, args: string[], extraEnv: Record<string, string> = {}, stdin?: string) =>
+  const run = (entry: string, args: string[], extraEnv: Record<string, string> = {}, stdin?: string) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveRun) => {
-      const child = spawn(process.execPath, [join(ROOT, 'dist/src/cli', bin), ...args], {
+      const child = spawn(process.execPath, [join(ROOT, entry), ...args], {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', ...env, ...extraEnv },
       });
@@ -162,8 +166,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const xml = await response.text();
       return { status: response.status, xml, doc: parseDoc(xml) };
     },
-    cli: (args, extraEnv, stdin) => run('pmcpbillmgr.js', args, extraEnv, stdin),
-    cpbillmgr: (args, extraEnv) => run('cpbillmgr.js', args, extraEnv),
+    cli: (args, extraEnv, stdin) => run(MODULE_ENTRY, args, extraEnv, stdin),
+    cpbillmgr: (args, extraEnv) => run(CPBILLMGR_ENTRY, args, extraEnv),
     admin,
     ledger: async () => rows(await admin('ledger')),
     licences: async () => rows(await admin('licence.list')),

@@ -2,6 +2,7 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { MODULE_ENTRY } from '../module-bundle.js';
 
 export const DEFAULT_MGR_ROOT = '/usr/local/mgr5';
 
@@ -91,11 +92,11 @@ export async function installModule(options: InstallOptions): Promise<InstalledF
 
 /**
  * The processing module BILLmanager runs as `pmcpbillmgr --command … [--item …]`, stdin attached: this
- * checkout's compiled entry point under the node that installed it, in bm6 mode. CPBILLMGR_ETC,
+ * checkout's bundled entry point (`npm run build`) under the node that installed it, in bm6 mode. CPBILLMGR_ETC,
  * CPBILLMGR_MGR_ROOT and CPBILLMGR_MGRCTL default to this root and may be overridden from outside.
  */
 export function moduleWrapper(root: string, checkout: string, nodePath: string): string {
-  const entry = join(checkout, 'dist', 'src', 'cli', 'pmcpbillmgr.js');
+  const entry = join(checkout, MODULE_ENTRY);
   return [
     '#!/bin/sh',
     '# BILLmanager 5/6 processing module cpbillmgr; written by `cpbillmgr install`.',
