@@ -45,8 +45,9 @@ export class KnexJournalStore implements JournalStore {
 
   async claim(entry: NewJournalEntry): Promise<JournalEntry | undefined> {
     const now = (await this.clock()).toISOString();
+    let inserted: unknown[];
     try {
-      await this.db(TABLE).insert({
+      inserted = await this.db(TABLE).insert({
         item: entry.item,
         module: entry.module,
         action: entry.action,
@@ -69,7 +70,11 @@ export class KnexJournalStore implements JournalStore {
       if (isUniqueViolation(error)) return undefined;
       throw error;
     }
-    return this.findByKey(entry.key);
+    // The row is exactly what was written: no read back (every round trip counts on a module call).
+    const id = Number(inserted[0]);
+    if (!Number.isInteger(id) || id <= 0) return this.findByKey(entry.key);
+    const { once: _once, ...fields } = entry;
+    return { ...fields, id, state: 'intent', note: null, createdAt: now, updatedAt: now };
   }
 
   async findOpen(item: number): Promise<JournalEntry | undefined> {

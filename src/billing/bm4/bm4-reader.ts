@@ -147,8 +147,30 @@ export class Bm4Reader implements BillingReader {
   }
 
   async module(id: number): Promise<ProcessingModule | undefined> {
-    const row = await this.db('processingmodule').where({ id }).first();
-    return row ? (await this.withParams([row]))[0] : undefined;
+    // One statement for the row and its parameters: every module call reads it before its first upstream call.
+    const rows: Row[] = await this.db('processingmodule')
+      .leftJoin('processingparam', 'processingparam.processingmodule', 'processingmodule.id')
+      .where('processingmodule.id', id)
+      .select(
+        'processingmodule.id',
+        'processingmodule.name',
+        'processingmodule.module',
+        'processingmodule.active',
+        'processingparam.intname as param_name',
+        'processingparam.value as param_value',
+      )
+      .orderBy('processingparam.id');
+    const [first] = rows;
+    if (!first) return undefined;
+    const params: Record<string, string> = {};
+    for (const row of rows) if (row.param_name !== null) params[String(row.param_name)] = String(row.param_value ?? '');
+    return {
+      id: num(first.id),
+      name: String(first.name ?? ''),
+      module: String(first.module ?? ''),
+      active: first.active !== 'off',
+      params,
+    };
   }
 
   async modules(moduleName: string): Promise<ProcessingModule[]> {

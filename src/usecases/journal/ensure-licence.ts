@@ -55,71 +55,87 @@ export async function ensureLicence(
   for (;;) {
     const link = await store.links.get(item);
     if (live(link)) return { link, bought: false };
-    const open = await store.journal.findOpen(item);
-    if (open) {
-      if (ownerGone(deps, open, await store.clock())) {
-        if (open.action === 'take' || open.action === 'change') {
-          const outcome = await settleEntry(deps, target.client, open);
-          if (outcome.state === 'pending') {
-            throw new InProgressError(
-              `a package change of item #${item} got no answer and is not visible upstream yet; retry later`,
-              'item',
-              String(item),
-            );
-          }
-          if (open.action === 'take' && outcome.state === 'done' && outcome.link) {
-            return {
-              link: await completeTake(deps, target, outcome.link, planOrder(deps, target), runningoperation),
-              bought: true,
-            };
-          }
-          continue;
-        }
-        if (open.action !== 'order')
-          throw new InProgressError(
-            `a ${open.action} of item #${item} is unsettled; retry later`,
-            'item',
-            String(item),
-          );
-        const outcome = await settleOrder(deps, target.client, open);
-        if (outcome.state === 'done') return { link: outcome.link, bought: true };
-        if (outcome.state === 'lost') continue;
+    // Without a pool to try first, the claim's unique index says whether another entry is open: one
+    // read fewer on the way to the order, which BILLmanager pays on every call (a new process each).
+    const open = pool ? await store.journal.findOpen(item) : undefined;
+    if (!open) {
+      const plan = planOrder(deps, target);
+      if (pool) {
+        // Seed: a licence from the pool serves a new order of its package before anything is bought.
+        const taken = await takeFromPool(deps, target, plan, runningoperation, options.poolView);
+        if (taken.state === 'taken') return { link: taken.link, bought: true };
+        if (taken.state === 'busy') continue;
+      }
+      const entry = await store.journal.claim({
+        item,
+        module: target.module.id,
+        action: 'order',
+        key: `cpb-${item}-${randomUUID().slice(0, 8)}`,
+        packageId: plan.pkg.id,
+        periodId: plan.period.id,
+        ip: target.ip,
+        licname: target.licname,
+        licenceId: null,
+        oldExpiredate: null,
+        runningoperation,
+        owner: OWNER,
+      });
+      if (entry) return placeOrder(deps, target, entry, plan);
+    }
+    const blocking = open ?? (await store.journal.findOpen(item));
+    if (!blocking) continue;
+    const outcome = await meetOpenEntry(deps, target, blocking, runningoperation, deadline);
+    if (outcome) return outcome;
+  }
+}
+
+/**
+ * Another entry holds the item: its sender is gone → settle it by looking upstream (and answer with
+ * what it bought, or go on when it did not happen); still alive → wait a little, then `in_progress`.
+ * Undefined: try again.
+ */
+async function meetOpenEntry(
+  deps: ModuleDeps,
+  target: LicenceTarget,
+  open: JournalEntry,
+  runningoperation: number | null,
+  deadline: number,
+): Promise<Ensured | undefined> {
+  const item = target.carrierId;
+  if (ownerGone(deps, open, await deps.store.clock())) {
+    if (open.action === 'take' || open.action === 'change') {
+      const outcome = await settleEntry(deps, target.client, open);
+      if (outcome.state === 'pending') {
         throw new InProgressError(
-          `an order for item #${item} was started at ${open.createdAt} and its outcome is unknown (it may not have reached the upstream); it is looked for upstream until the order window passes, retry later`,
+          `a package change of item #${item} got no answer and is not visible upstream yet; retry later`,
           'item',
           String(item),
         );
       }
-      if (Date.now() > deadline) {
-        throw new InProgressError(`another call is working on item #${item}; retry later`, 'item', String(item));
+      if (open.action === 'take' && outcome.state === 'done' && outcome.link) {
+        return {
+          link: await completeTake(deps, target, outcome.link, planOrder(deps, target), runningoperation),
+          bought: true,
+        };
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      continue;
+      return undefined;
     }
-    const plan = planOrder(deps, target);
-    if (pool) {
-      // Seed: a licence from the pool serves a new order of its package before anything is bought.
-      const taken = await takeFromPool(deps, target, plan, runningoperation, options.poolView);
-      if (taken.state === 'taken') return { link: taken.link, bought: true };
-      if (taken.state === 'busy') continue;
-    }
-    const entry = await store.journal.claim({
-      item,
-      module: target.module.id,
-      action: 'order',
-      key: `cpb-${item}-${randomUUID().slice(0, 8)}`,
-      packageId: plan.pkg.id,
-      periodId: plan.period.id,
-      ip: target.ip,
-      licname: target.licname,
-      licenceId: null,
-      oldExpiredate: null,
-      runningoperation,
-      owner: OWNER,
-    });
-    if (!entry) continue;
-    return placeOrder(deps, target, entry, plan);
+    if (open.action !== 'order')
+      throw new InProgressError(`a ${open.action} of item #${item} is unsettled; retry later`, 'item', String(item));
+    const outcome = await settleOrder(deps, target.client, open);
+    if (outcome.state === 'done') return { link: outcome.link, bought: true };
+    if (outcome.state === 'lost') return undefined;
+    throw new InProgressError(
+      `an order for item #${item} was started at ${open.createdAt} and its outcome is unknown (it may not have reached the upstream); it is looked for upstream until the order window passes, retry later`,
+      'item',
+      String(item),
+    );
   }
+  if (Date.now() > deadline) {
+    throw new InProgressError(`another call is working on item #${item}; retry later`, 'item', String(item));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return undefined;
 }
 
 async function placeOrder(
