@@ -1,3 +1,5 @@
+import { FAULT_POINTS } from '../domain/fault-points.js';
+
 /**
  * Every environment setting of the module, with its meaning, its default and how its text is read.
  * `loadSettings` reads them once, validates and freezes them; an invalid value stops the start with
@@ -61,14 +63,7 @@ export const SETTINGS = {
     'How long a call waits for another call working on the same item before answering in_progress',
   ),
   CPBILLMGR_FAULT: optional(
-    oneOf([
-      'after-upstream-order',
-      'after-upstream-prolong',
-      'after-pool-claim',
-      'after-pool-move',
-      'after-upstream-change',
-      'after-old-parked',
-    ]),
+    oneOf(FAULT_POINTS),
     'Test hook: the process exits (code 70) at this point, to prove a crash loses nothing',
   ),
   CPBILLMGR_LOG_LEVEL: withDefault(

@@ -1,4 +1,5 @@
 import type { Catalogue } from '../domain/catalogue-types.js';
+import type { FaultPoint } from '../domain/fault-points.js';
 import type { Logger } from '../logging/create-logger.js';
 import type { ModuleConf } from '../module-conf/module-conf.js';
 import type { Billing } from '../ports/billing.js';
@@ -34,20 +35,7 @@ export interface ModuleDeps {
   readonly fault: (point: FaultPoint) => void;
 }
 
-export const FAULT_POINTS = [
-  'after-upstream-order',
-  'after-upstream-prolong',
-  /** A pool take's intent is committed; the pool licence is untouched. */
-  'after-pool-claim',
-  /** The pool licence is on the item's IP under its name; nothing is recorded yet. */
-  'after-pool-move',
-  /** `service.changepricelist` went through; nothing is recorded yet. */
-  'after-upstream-change',
-  /** A package change parked the old licence; the new one is not acquired yet. */
-  'after-old-parked',
-] as const;
-
-export type FaultPoint = (typeof FAULT_POINTS)[number];
+export type { FaultPoint };
 
 export function today(deps: Pick<ModuleDeps, 'now'>): string {
   return deps.now().toISOString().slice(0, 10);

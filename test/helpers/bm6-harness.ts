@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { createCatalogue } from '../../src/catalogue/create-catalogue.js';
 import { createLogger } from '../../src/logging/create-logger.js';
 import { startSandbox } from '../../src/sandbox/create-sandbox.js';
 import { type Bm6Standin, startBm6Standin } from './bm6-standin.js';
-import { CPBILLMGR_ENTRY, type Doc, MODULE_ENTRY, parseDoc, ROOT, rows } from './harness.js';
+import { CPBILLMGR_ENTRY, type Doc, MODULE_ENTRY, parseDoc, rows, runEntry } from './harness.js';
 
 export interface Run {
   readonly code: number | null;
@@ -69,22 +68,7 @@ export async function startBm6Harness(options: { conf?: string; password?: strin
     CPBILLMGR_CRON: 'off',
   };
   const run = (entry: string, args: string[], extraEnv: Record<string, string> = {}, stdin?: string) =>
-    new Promise<Run>((resolve) => {
-      const child = spawn(process.execPath, [join(ROOT, entry), ...args], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', ...env, ...extraEnv },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      child.stdin.end(stdin ?? '');
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    runEntry(entry, args, { ...env, ...extraEnv }, stdin);
   const migrated = await run(CPBILLMGR_ENTRY, ['migrate']);
   if (migrated.code !== 0) throw new Error(`migrate failed: ${migrated.stdout}${migrated.stderr}`);
   const admin = async (func: string, params: Record<string, string | number> = {}) => {

@@ -84,6 +84,37 @@ export function rows(doc: Doc): Array<Record<string, string>> {
   return (Array.isArray(elem) ? elem : [elem]) as Array<Record<string, string>>;
 }
 
+export interface EntryRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs one of this checkout's entry files as its own process (as BILLmanager or cron would), with only `env`. */
+export function runEntry(
+  entry: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  stdin?: string,
+): Promise<EntryRun> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, [join(ROOT, entry), ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdin.end(stdin ?? '');
+    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
 /** Sandbox upstream + throwaway billing database + the module served in-process, as in production. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const logger = createLogger('silent');
@@ -114,23 +145,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const server = await startServer(app, '127.0.0.1:0');
 
   const run = (entry: string, args: string[], extraEnv: Record<string, string> = {}, stdin?: string) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveRun) => {
-      const child = spawn(process.execPath, [join(ROOT, entry), ...args], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', ...env, ...extraEnv },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      if (stdin !== undefined) child.stdin.end(stdin);
-      else child.stdin.end();
-      child.on('close', (code) => resolveRun({ code, stdout, stderr }));
-    });
+    runEntry(entry, args, { ...env, ...extraEnv }, stdin);
 
   const admin = async (func: string, params: Record<string, string | number> = {}) => {
     const query = new URLSearchParams({
