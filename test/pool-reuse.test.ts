@@ -171,14 +171,23 @@ describe('the free.lic pool: new orders take a parked licence instead of buying 
     assert.equal((await onIp('192.0.2.16')).length, 1);
   });
 
-  test('When the process dies after claiming a pool licence but before moving it, then the retry takes it and buys nothing', async () => {
+  test('When the process dies after claiming a pool licence but before moving it, then a retry waits out the order window, then takes it and buys nothing', async () => {
     const parked = await pooledLicence(h, 5, 12);
     const item = await addLicenceItem(h.knex, { period: P.month, ip: '192.0.2.17' });
     const ledger = (await h.ledger()).length;
     const crashed = await h.cli(['--command', 'open', '--item', String(item)], { CPBILLMGR_FAULT: 'after-pool-claim' });
     assert.equal(crashed.code, 70);
     assert.equal((await licence(h, parked)).ip, '0.0.0.0', 'still in the pool');
-    const retry = await h.cli(['--command', 'open', '--item', String(item)]);
+    // A move may still be on its way: within the order window nothing else is taken or bought.
+    const early = await h.cli(['--command', 'open', '--item', String(item)]);
+    assert.match(early.stdout, /type="in_progress"/, early.stdout);
+    assert.equal((await h.ledger()).length, ledger);
+    // After it (2 s here), the unmoved claim is settled as not having happened and the licence is taken.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const retry = await h.cli(['--command', 'open', '--item', String(item)], {
+      CPBILLMGR_ORDER_WINDOW_SECONDS: '2',
+      CPBILLMGR_UPSTREAM_TIMEOUT_MS: '500',
+    });
     assert.equal(retry.code, 0, retry.stdout + retry.stderr);
     assert.equal((await itemParams(h.knex, item)).licenseid, parked);
     assert.equal((await h.ledger()).length, ledger);

@@ -107,7 +107,7 @@ async function meetOpenEntry(
       const outcome = await settleEntry(deps, target.client, open);
       if (outcome.state === 'pending') {
         throw new InProgressError(
-          `a package change of item #${item} got no answer and is not visible upstream yet; retry later`,
+          `a ${open.action === 'take' ? 'pool take' : 'package change'} of item #${item} got no answer and is not visible upstream yet; it is looked for until the order window passes, retry later`,
           'item',
           String(item),
         );

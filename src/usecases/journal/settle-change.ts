@@ -16,7 +16,8 @@ export type ChangeOutcome = { state: 'done'; link: LicenceLink | undefined } | {
  * - `service.changepricelist` (key `chg-pkg-`): the form shows the new package → done; not yet →
  *   pending for the order window (the upstream may still be working on it), then lost.
  * - parking the old licence before a new one is taken or bought (key `chg-park-`): in the pool → done
- *   (the item holds no licence until the new one is acquired); still on the item → failed.
+ *   (the item holds no licence until the new one is acquired); still on the item → pending for the
+ *   order window (a late move would leave the old licence in the pool beside a new one), then failed.
  */
 export async function settleChange(
   deps: ModuleDeps,
@@ -39,6 +40,7 @@ export async function settleChange(
       });
       return { state: 'done', link: await store.links.get(entry.item) };
     }
+    if (ageSeconds(entry, await store.clock()) < deps.policy.orderWindowSeconds) return { state: 'pending' };
     await store.journal.settle(entry.id, {
       state: 'failed',
       note: `licence #${form.id} is still at ${form.licname} ${form.ip}: not parked`,

@@ -2,9 +2,10 @@ import { LicenceStatus } from '../../domain/licence-status.js';
 import type { JournalEntry, LicenceLink } from '../../ports/module-store.js';
 import type { LicenceForm, UpstreamClient } from '../../ports/upstream-client.js';
 import type { ModuleDeps } from '../module-deps.js';
+import { ageSeconds } from './owner.js';
 import { linkFromForm } from './record-link.js';
 
-export type TakeOutcome = { state: 'done'; link: LicenceLink } | { state: 'failed' };
+export type TakeOutcome = { state: 'done'; link: LicenceLink } | { state: 'failed' | 'pending' };
 
 /** The pool licence of a take is on the item's IP under its name: the one upstream change a take makes. */
 export function movedForTake(form: LicenceForm, entry: Pick<JournalEntry, 'ip' | 'licname'>): boolean {
@@ -34,7 +35,9 @@ export async function recordTake(
 /**
  * An unsettled take is settled by reading its licence's form: on the item's IP under its name → the
  * licence is the item's (done); still in the pool, taken elsewhere or deleted → the take did not
- * happen (failed), and the item may take another licence or buy one.
+ * happen (failed), and the item may take another licence or buy one — but, like an order, only once
+ * the order window has passed: a move still on its way would otherwise land after a second licence
+ * was bought for the same item.
  */
 export async function settleTake(deps: ModuleDeps, client: UpstreamClient, entry: JournalEntry): Promise<TakeOutcome> {
   if (entry.licenceId === null) {
@@ -46,6 +49,12 @@ export async function settleTake(deps: ModuleDeps, client: UpstreamClient, entry
     const link = await recordTake(deps, entry, form, 'pool licence found on the item after an unanswered take');
     deps.logger.warn({ item: entry.item, licence: form.id }, 'unfinished pool take found done and recorded');
     return { state: 'done', link };
+  }
+  if (
+    form.status !== LicenceStatus.deleted &&
+    ageSeconds(entry, await deps.store.clock()) < deps.policy.orderWindowSeconds
+  ) {
+    return { state: 'pending' };
   }
   await deps.store.journal.settle(entry.id, {
     state: 'failed',
