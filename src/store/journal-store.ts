@@ -8,6 +8,7 @@ import type {
   NewJournalEntry,
 } from '../ports/module-store.js';
 import { isUniqueViolation } from './is-unique-violation.js';
+import { retryAlone } from './retry-alone.js';
 
 const TABLE = 'cpbillmgr_journal';
 type Row = Record<string, unknown>;
@@ -47,25 +48,27 @@ export class KnexJournalStore implements JournalStore {
     const now = (await this.clock()).toISOString();
     let inserted: unknown[];
     try {
-      inserted = await this.db(TABLE).insert({
-        item: entry.item,
-        module: entry.module,
-        action: entry.action,
-        state: 'intent',
-        idem_key: entry.key,
-        open_item: entry.item,
-        once_key: entry.once ?? null,
-        package_id: entry.packageId,
-        period_id: entry.periodId,
-        ip: entry.ip,
-        licname: entry.licname,
-        licence_id: entry.licenceId,
-        old_expiredate: entry.oldExpiredate,
-        runningoperation: entry.runningoperation,
-        owner: entry.owner,
-        created_at: now,
-        updated_at: now,
-      });
+      inserted = await retryAlone(this.db, () =>
+        this.db(TABLE).insert({
+          item: entry.item,
+          module: entry.module,
+          action: entry.action,
+          state: 'intent',
+          idem_key: entry.key,
+          open_item: entry.item,
+          once_key: entry.once ?? null,
+          package_id: entry.packageId,
+          period_id: entry.periodId,
+          ip: entry.ip,
+          licname: entry.licname,
+          licence_id: entry.licenceId,
+          old_expiredate: entry.oldExpiredate,
+          runningoperation: entry.runningoperation,
+          owner: entry.owner,
+          created_at: now,
+          updated_at: now,
+        }),
+      );
     } catch (error) {
       if (isUniqueViolation(error)) return undefined;
       throw error;

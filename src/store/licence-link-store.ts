@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { isLicenceStatus, LicenceStatus } from '../domain/licence-status.js';
 import type { LicenceLink, LicenceLinkStore } from '../ports/module-store.js';
 import { chunked } from './chunked.js';
+import { retryAlone } from './retry-alone.js';
 
 const TABLE = 'cpbillmgr_licence';
 type Row = Record<string, unknown>;
@@ -87,10 +88,12 @@ export class KnexLicenceLinkStore implements LicenceLinkStore {
   async upsertMany(links: readonly LicenceLink[]): Promise<void> {
     const now = new Date().toISOString();
     for (const batch of chunked(links, 200)) {
-      await this.db(TABLE)
-        .insert(batch.map((link) => linkToRow(link, now)))
-        .onConflict('item')
-        .merge(MERGED);
+      await retryAlone(this.db, () =>
+        this.db(TABLE)
+          .insert(batch.map((link) => linkToRow(link, now)))
+          .onConflict('item')
+          .merge(MERGED),
+      );
     }
   }
 

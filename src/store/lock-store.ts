@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { LockStore } from '../ports/module-store.js';
 import { isUniqueViolation } from './is-unique-violation.js';
+import { retryAlone } from './retry-alone.js';
 
 const TABLE = 'cpbillmgr_lock';
 
@@ -18,15 +19,17 @@ export class KnexLockStore implements LockStore {
     const now = await this.clock();
     const expiresAt = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
     try {
-      await this.db(TABLE).insert({ name, holder, expires_at: expiresAt });
+      await retryAlone(this.db, () => this.db(TABLE).insert({ name, holder, expires_at: expiresAt }));
       return true;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
-    const taken = await this.db(TABLE)
-      .where({ name })
-      .andWhere((q) => q.where('expires_at', '<', now.toISOString()).orWhere({ holder }))
-      .update({ holder, expires_at: expiresAt });
+    const taken = await retryAlone(this.db, () =>
+      this.db(TABLE)
+        .where({ name })
+        .andWhere((q) => q.where('expires_at', '<', now.toISOString()).orWhere({ holder }))
+        .update({ holder, expires_at: expiresAt }),
+    );
     return taken > 0;
   }
 

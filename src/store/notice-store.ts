@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { NewNotice, Notice, NoticeKind, NoticeStore } from '../ports/module-store.js';
 import { isUniqueViolation } from './is-unique-violation.js';
+import { retryAlone } from './retry-alone.js';
 
 const TABLE = 'cpbillmgr_notice';
 type Row = Record<string, unknown>;
@@ -34,13 +35,15 @@ export class KnexNoticeStore implements NoticeStore {
       notice_key: notice.key.slice(0, 64),
     };
     try {
-      await this.db(TABLE).insert({
-        ...key,
-        item: notice.item,
-        text: notice.text.slice(0, 4000),
-        created_at: now,
-        seen_at: now,
-      });
+      await retryAlone(this.db, () =>
+        this.db(TABLE).insert({
+          ...key,
+          item: notice.item,
+          text: notice.text.slice(0, 4000),
+          created_at: now,
+          seen_at: now,
+        }),
+      );
       return true;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { SlotStore } from '../ports/module-store.js';
 import { isUniqueViolation } from './is-unique-violation.js';
+import { retryAlone } from './retry-alone.js';
 
 const TABLE = 'cpbillmgr_slot';
 
@@ -12,7 +13,7 @@ export class KnexSlotStore implements SlotStore {
     const existing = await this.db(TABLE).where({ main, addon_pricelist: addonTariff }).first();
     if (existing) return -Number(existing.id);
     try {
-      await this.db(TABLE).insert({ main, addon_pricelist: addonTariff });
+      await retryAlone(this.db, () => this.db(TABLE).insert({ main, addon_pricelist: addonTariff }));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
