@@ -30,7 +30,8 @@ export interface ComposeOptions {
   readonly logger?: Logger;
   /** Apply pending migrations of the module's own tables first (serve, demo). */
   readonly migrate?: boolean;
-  readonly poolMax?: number;
+  /** One BILLmanager call in its own process: a small pool and no schema changes (see createDb). */
+  readonly oneCall?: boolean;
 }
 
 /** `bm6` when told so, or when BILLmanager 5/6's mgrctl is on this host; else the seed's `bm4`. */
@@ -56,7 +57,7 @@ export async function composeApp(settings: Settings, options: ComposeOptions = {
   // A real BILLmanager names its database in `mgrctl paramlist`; the seed's model defaults to SQLite.
   const dbUrl =
     settings.CPBILLMGR_DB ?? (kind === 'bm6' ? dbUrlFromParamlist(await readPanel()) : 'sqlite:var/cpbillmgr.sqlite');
-  const db = createDb(dbUrl, options.poolMax === undefined ? {} : { poolMax: options.poolMax });
+  const db = createDb(dbUrl, options.oneCall ? { poolMax: 2, schemaChanges: false } : {});
   try {
     if (options.migrate) {
       const applied = await migrateLatest(db);

@@ -18,7 +18,7 @@ export async function answerWithApp(params: Record<string, string>, stdin: strin
   const logger = createLogger();
   let app: App;
   try {
-    app = await composeApp(loadSettings(), { logger, poolMax: 2 });
+    app = await composeApp(loadSettings(), { logger, oneCall: true });
   } catch (error) {
     process.stdout.write(renderError(startupError(error)));
     return 1;
