@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { addLicenceItem, itemParams, P } from './helpers/billing-fixture.js';
 import { type Harness, startHarness } from './helpers/harness.js';
-import { days, licence } from './helpers/upstream-fixture.js';
+import { days, licence, pooledLicence } from './helpers/upstream-fixture.js';
 
 const CONF = 'Option ReUseLicense\nReusePrice 10\n';
 
@@ -15,6 +15,12 @@ describe('the free.lic pool under faults, retries and a licence that changes han
     await h.close();
   });
 
+  /** The sandbox's clock only goes forward: the module's calendar follows it by this many days. */
+  let shift = 0;
+  const advance = async (n: number) => {
+    await h.admin('clock.advance', { days: n });
+    shift += n;
+  };
   const open = (item: number, env: Record<string, string> = {}) =>
     h.cli(['--command', 'open', '--item', String(item)], env);
   const close = (item: number, env: Record<string, string> = {}) =>
@@ -28,26 +34,71 @@ describe('the free.lic pool under faults, retries and a licence that changes han
     assert.equal(closed.code, 0, closed.stdout + closed.stderr);
     assert.deepEqual([(await licence(h, parked)).ip, (await licence(h, parked)).licname], ['0.0.0.0', 'free.lic']);
     // The upstream lets a licence move once a month: the next order comes a month later.
-    await h.admin('clock.advance', { days: 32 });
+    await advance(32);
     const second = await addLicenceItem(h.knex, { period: P.month, ip: '192.0.2.41', name: 'second.example.com' });
     const ledger = (await h.ledger()).length;
-    const opened = await open(second, days(32));
+    const opened = await open(second, days(shift));
     assert.equal(opened.code, 0, opened.stdout + opened.stderr);
     assert.equal((await itemParams(h.knex, second)).licenseid, parked);
     assert.equal((await licence(h, parked)).ip, '192.0.2.41');
     // BILLmanager repeats an open whose answer it did not get: it is answered with the same licence.
-    const again = await open(second, days(32));
+    const again = await open(second, days(shift));
     assert.equal(again.code, 0, again.stdout + again.stderr);
     assert.equal((await itemParams(h.knex, second)).licenseid, parked);
     assert.equal((await h.ledger()).length, ledger, 'nothing bought');
     // And a repeated close of the first item is not the new holder's licence's business.
-    const reclosed = await close(first, days(32));
+    const reclosed = await close(first, days(shift));
     assert.equal(reclosed.code, 0, reclosed.stdout + reclosed.stderr);
     const taken = await licence(h, parked);
     assert.deepEqual([taken.ip, taken.licname, taken.status], ['192.0.2.41', 'second.example.com', '2']);
-    const check = await h.cpbillmgr(['checkevent'], days(32));
+    const check = await h.cpbillmgr(['checkevent'], days(shift));
     assert.equal((await licence(h, parked)).status, '2', check.stdout);
     assert.equal((await licence(h, parked)).ip, '192.0.2.41', check.stdout);
     assert.equal((await h.ledger()).length, ledger, 'nothing bought');
+  });
+
+  test('When the renewal of an expired pool licence being taken gets no answer and never happened, then a retried open renews it once and opens the item', async () => {
+    const parked = await pooledLicence(h, 5, 1);
+    await advance(40);
+    const item = await addLicenceItem(h.knex, { period: P.month, ip: '192.0.2.42', name: 'expired.example.com' });
+    const ledger = (await h.ledger()).length;
+    await h.admin('fault.set', { mode: 'timeout', target: 'service.prolong', ms: 5000 });
+    const first = await open(item, { ...days(shift), CPBILLMGR_UPSTREAM_TIMEOUT_MS: '1000' });
+    assert.equal(first.code, 1, first.stdout);
+    assert.equal((await h.ledger()).length, ledger, 'the renewal never happened');
+    assert.equal((await licence(h, parked)).ip, '192.0.2.42', "the licence is the item's");
+    // BILLmanager retries the open; once the unanswered renewal is known not to have happened, it is renewed.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const env = { ...days(shift), CPBILLMGR_ORDER_WINDOW_SECONDS: '2', CPBILLMGR_UPSTREAM_TIMEOUT_MS: '1000' };
+    const retry = await open(item, env);
+    assert.equal(retry.code, 0, retry.stdout + retry.stderr);
+    const taken = await licence(h, parked);
+    assert.deepEqual([taken.status, taken.ip], ['2', '192.0.2.42']);
+    assert.deepEqual(
+      (await h.ledger()).slice(ledger).map((c) => [c.licence, c.kind]),
+      [[parked, 'prolong']],
+      'renewed once, nothing bought',
+    );
+    assert.equal((await itemParams(h.knex, item)).licenseid, parked);
+  });
+
+  test('When the renewal of an expired pool licence being taken is carried out but its answer is lost, then a retried open opens the item without renewing again', async () => {
+    const parked = await pooledLicence(h, 5, 1);
+    await advance(40);
+    const item = await addLicenceItem(h.knex, { period: P.month, ip: '192.0.2.43', name: 'lost.example.com' });
+    const ledger = (await h.ledger()).length;
+    await h.admin('fault.set', { mode: 'lost', target: 'service.prolong' });
+    const first = await open(item, days(shift));
+    assert.equal(first.code, 1, first.stdout);
+    const retry = await open(item, days(shift));
+    assert.equal(retry.code, 0, retry.stdout + retry.stderr);
+    const taken = await licence(h, parked);
+    assert.deepEqual([taken.status, taken.ip], ['2', '192.0.2.43']);
+    assert.deepEqual(
+      (await h.ledger()).slice(ledger).map((c) => [c.licence, c.kind]),
+      [[parked, 'prolong']],
+      'renewed once, nothing bought',
+    );
+    assert.equal((await itemParams(h.knex, item)).licenseid, parked);
   });
 });
