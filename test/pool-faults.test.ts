@@ -101,4 +101,26 @@ describe('the free.lic pool under faults, retries and a licence that changes han
     );
     assert.equal((await itemParams(h.knex, item)).licenseid, parked);
   });
+
+  test('When two items are opened at once and the pool holds one licence whose move answers slowly, then one item takes it, the other buys, and the licence is recorded once', async () => {
+    const parked = await pooledLicence(h, 5, 12);
+    const a = await addLicenceItem(h.knex, { period: P.month, ip: '192.0.2.44', name: 'a.example.com' });
+    const b = await addLicenceItem(h.knex, { period: P.month, ip: '192.0.2.45', name: 'b.example.com' });
+    const ledger = (await h.ledger()).length;
+    await h.admin('fault.set', { mode: 'late', target: 'soft.edit', ms: 1500 });
+    const [ra, rb] = await Promise.all([open(a, days(shift)), open(b, days(shift))]);
+    assert.equal(ra.code, 0, ra.stdout + ra.stderr);
+    assert.equal(rb.code, 0, rb.stdout + rb.stderr);
+    const ids = [(await itemParams(h.knex, a)).licenseid, (await itemParams(h.knex, b)).licenseid];
+    assert.ok(ids.includes(parked), JSON.stringify(ids));
+    const bought = ids.find((id) => id !== parked) as string;
+    assert.ok(bought);
+    assert.deepEqual(
+      (await h.ledger()).slice(ledger).map((c) => [c.licence, c.kind]),
+      [[bought, 'order']],
+    );
+    const taker = ids[0] === parked ? '192.0.2.44' : '192.0.2.45';
+    assert.equal((await licence(h, parked)).ip, taker);
+    assert.equal((await licence(h, bought)).ip, taker === '192.0.2.44' ? '192.0.2.45' : '192.0.2.44');
+  });
 });
