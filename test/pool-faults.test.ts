@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ADDON, addServerWithAddon, seedAddonSetup } from './helpers/addon-fixture.js';
 import { addLicenceItem, itemParams, P } from './helpers/billing-fixture.js';
 import { type Harness, startHarness } from './helpers/harness.js';
 import { days, licence, pooledLicence } from './helpers/upstream-fixture.js';
 
-const CONF = 'Option ReUseLicense\nReusePrice 10\n';
+const CONF = `Option ReUseLicense\nReusePrice 10\nReusePrice ${ADDON.enumOf[30]}\n`;
 
 describe('the free.lic pool under faults, retries and a licence that changes hands (MariaDB, sandbox)', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness({ confs: { 'cpbillmgr5.conf': CONF }, balance: 10_000 });
+    await seedAddonSetup(h.knex);
   });
   after(async () => {
     await h.close();
@@ -122,5 +124,28 @@ describe('the free.lic pool under faults, retries and a licence that changes han
     const taker = ids[0] === parked ? '192.0.2.44' : '192.0.2.45';
     assert.equal((await licence(h, parked)).ip, taker);
     assert.equal((await licence(h, bought)).ip, taker === '192.0.2.44' ? '192.0.2.45' : '192.0.2.44');
+  });
+
+  test('When checkevent licenses an add-on from an expired pool licence and the renewal gets no answer and never happened, then a later pass renews it once and the add-on works', async () => {
+    const parked = await pooledLicence(h, 55227, 1);
+    await advance(40);
+    const { addon } = await addServerWithAddon(h.knex, { tariff: 30, months: 1, ip: '192.0.2.47', choice: 'Lite' });
+    const ledger = (await h.ledger()).length;
+    await h.admin('fault.set', { mode: 'timeout', target: 'service.prolong', ms: 5000 });
+    const env = { ...days(shift), CPBILLMGR_ORDER_WINDOW_SECONDS: '2', CPBILLMGR_UPSTREAM_TIMEOUT_MS: '1000' };
+    await h.cpbillmgr(['checkevent'], env);
+    assert.equal((await h.ledger()).length, ledger, 'the renewal never happened');
+    assert.equal((await licence(h, parked)).ip, '192.0.2.47');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const second = await h.cpbillmgr(['checkevent'], env);
+    const third = await h.cpbillmgr(['checkevent'], env);
+    const taken = await licence(h, parked);
+    assert.deepEqual([taken.status, taken.ip], ['2', '192.0.2.47'], second.stdout + third.stdout);
+    assert.deepEqual(
+      (await h.ledger()).slice(ledger).map((c) => [c.licence, c.kind]),
+      [[parked, 'prolong']],
+      'renewed once, nothing bought',
+    );
+    assert.equal((await itemParams(h.knex, addon)).licenseid, parked);
   });
 });
