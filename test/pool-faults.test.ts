@@ -148,4 +148,26 @@ describe('the free.lic pool under faults, retries and a licence that changes han
     );
     assert.equal((await itemParams(h.knex, addon)).licenseid, parked);
   });
+
+  test('When the move of a pool licence goes unanswered and is carried out only after the licence was read back still in the pool, then nothing else is taken or bought for the item and the retry records that licence', async () => {
+    const parked = await pooledLicence(h, 5, 12);
+    const item = await addLicenceItem(h.knex, { period: P.month, ip: '192.0.2.48', name: 'slow.example.com' });
+    const ledger = (await h.ledger()).length;
+    // The candidate's form read answers; the move itself is carried out 1.3 s later, after the client gave up
+    // (1 s); an order sent meanwhile takes a while too, so it arrives after the move.
+    await h.admin('fault.set', { mode: 'late', target: 'soft.edit', ms: 0 });
+    await h.admin('fault.add', { mode: 'slow', target: 'soft.edit', ms: 1300 });
+    await h.admin('fault.add', { mode: 'slow', target: 'soft.order.param', ms: 600 });
+    const env = { ...days(shift), CPBILLMGR_UPSTREAM_TIMEOUT_MS: '1000', CPBILLMGR_ORDER_WINDOW_SECONDS: '2' };
+    await open(item, env);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await h.admin('fault.clear');
+    assert.equal((await licence(h, parked)).ip, '192.0.2.48', 'the move was carried out late');
+    const retry = await open(item, env);
+    assert.equal(retry.code, 0, retry.stdout + retry.stderr);
+    assert.equal((await itemParams(h.knex, item)).licenseid, parked);
+    const taken = await licence(h, parked);
+    assert.deepEqual([taken.ip, taken.status], ['192.0.2.48', '2']);
+    assert.equal((await h.ledger()).length, ledger, 'nothing bought');
+  });
 });
