@@ -82,6 +82,12 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     requests.count(func);
     const fault = faults.take(func);
     if (fault && isBeforeMode(fault.mode)) return faults.before(res, fault);
+    if (fault?.mode === 'slow') {
+      return faults.slow(fault, () => {
+        const late = dispatch(params);
+        if (!res.destroyed && !res.writableEnded) send(res, late, logger);
+      });
+    }
     const body = dispatch(params);
     if (!fault) return void send(res, body, logger);
     const whole = typeof body === 'string' ? body : [...body].join('');

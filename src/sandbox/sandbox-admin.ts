@@ -52,7 +52,7 @@ function faultRule(params: Params): FaultRule {
   const count = params.count === undefined ? 1 : number(params, 'count');
   if (!Number.isInteger(count) || count < 1)
     throw new SandboxError('value', 'count', 'count is 1 or more', params.count);
-  const ms = params.ms === undefined ? (mode === 'late' ? LATE_MS : HANG_MS) : number(params, 'ms');
+  const ms = params.ms === undefined ? (mode === 'late' || mode === 'slow' ? LATE_MS : HANG_MS) : number(params, 'ms');
   if (ms < 0) throw new SandboxError('value', 'ms', 'ms is 0 or more', params.ms);
   return { mode, target: params.target ?? '', remaining: count, ms };
 }
@@ -69,7 +69,8 @@ function faultRule(params: Params): FaultRule {
  * - `fault.set` mode [target] [count=1] [ms] replaces the fault rules, `fault.add` appends one,
  *   `fault.clear`, `faults` lists them (elem{mode, target, remaining, ms}). Modes before the call:
  *   timeout (held `ms`, default 120 000, then dropped), error500, down; after the call: lost, late
- *   (answer held `ms`, default 5 000), truncated. `target` = the upstream function it applies to;
+ *   (answer held `ms`, default 5 000), truncated; slow (carried out after `ms`, default 5 000, whether or
+ *   not the client still waits, then answered if it does). `target` = the upstream function it applies to;
  * - `requests` → elem{func, count} per upstream function since the last `requests.reset`;
  * - `sales` → mode; `sales.set` mode=today|historical.
  */

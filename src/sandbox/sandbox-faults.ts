@@ -8,7 +8,13 @@ export type BeforeMode = 'timeout' | 'error500' | 'down';
  * connection is closed: a well-formed HTTP answer carrying a cut XML document).
  */
 export type AfterMode = 'lost' | 'late' | 'truncated';
-export type FaultMode = BeforeMode | AfterMode;
+/**
+ * `slow`: the request waits `ms` before it is carried out, then is answered if the client still
+ * listens — a client that gave up meanwhile sees no answer, yet the call takes effect later (an HTTP
+ * server goes on with a request whose client has left).
+ */
+export type SlowMode = 'slow';
+export type FaultMode = BeforeMode | AfterMode | SlowMode;
 
 export interface FaultRule {
   readonly mode: FaultMode;
@@ -20,7 +26,7 @@ export interface FaultRule {
 }
 
 const BEFORE: readonly string[] = ['timeout', 'error500', 'down'];
-const MODES: readonly string[] = [...BEFORE, 'lost', 'late', 'truncated'];
+const MODES: readonly string[] = [...BEFORE, 'lost', 'late', 'truncated', 'slow'];
 
 /** How long a `timeout` fault holds a request by default: longer than any client timeout. */
 export const HANG_MS = 120_000;
@@ -36,6 +42,7 @@ export const isBeforeMode = (mode: FaultMode): mode is BeforeMode => BEFORE.incl
 export function createFaults() {
   let rules: FaultRule[] = [];
   const held = new Set<Response>();
+  const delayed = new Set<NodeJS.Timeout>();
 
   function hold(res: Response, ms: number, then: () => void) {
     held.add(res);
@@ -82,8 +89,19 @@ export function createFaults() {
       const head = 'HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\nConnection: close\r\n\r\n';
       res.socket?.end(Buffer.concat([Buffer.from(head), bytes.subarray(0, Math.floor(bytes.length / 2))]));
     },
+    /** `slow`: carries the call out after `ms` whether or not its client still waits, then answers it if it does. */
+    slow(rule: FaultRule, carryOut: () => void) {
+      const timer = setTimeout(() => {
+        delayed.delete(timer);
+        carryOut();
+      }, rule.ms);
+      timer.unref();
+      delayed.add(timer);
+    },
     /** Drops the requests still held, so that a closing server does not wait for them. */
     releaseAll() {
+      for (const timer of delayed) clearTimeout(timer);
+      delayed.clear();
       for (const res of held) res.socket?.destroy();
       held.clear();
     },

@@ -1,10 +1,13 @@
 import { LicenceStatus } from '../../domain/licence-status.js';
 import { ValueError } from '../../errors/module-error.js';
+import type { LicenceLink } from '../../ports/module-store.js';
 import { ensureLicence } from '../journal/ensure-licence.js';
 import type { ModuleDeps } from '../module-deps.js';
+import { completeTake } from '../pool/complete-take.js';
 import { type CommandResult, linkResult } from './command-result.js';
 import { refreshLink } from './current-link.js';
-import { loadLicenceTarget } from './licence-target.js';
+import { type LicenceTarget, loadLicenceTarget } from './licence-target.js';
+import { planOrder } from './plan-order.js';
 import { publishLicence } from './publish-licence.js';
 
 /**
@@ -21,11 +24,29 @@ export function openService(deps: ModuleDeps, itemId: number, runningoperation: 
     }
     let { link, bought } = await ensureLicence(deps, target, runningoperation);
     if (!bought) {
-      if (link.status === LicenceStatus.suspended) await target.client.resume(link.licenceId);
-      if (link.status !== LicenceStatus.active) link = await refreshLink(deps, target, link);
+      if (await takeUnfinished(deps, target, link)) {
+        link = await completeTake(deps, target, link, planOrder(deps, target), runningoperation);
+      } else {
+        if (link.status === LicenceStatus.suspended) await target.client.resume(link.licenceId);
+        if (link.status !== LicenceStatus.active) link = await refreshLink(deps, target, link);
+      }
     }
     await publishLicence(deps, target.carrier, link, 'opened');
     deps.logger.info({ item: itemId, licence: link.licenceId, status: link.status, bought }, 'open done');
     return linkResult(link);
   });
+}
+
+/**
+ * The item's licence came from the pool and the open that took it stopped before it was working (its
+ * new key, its renewal when it had expired, or its resume got no answer or was refused): the retry
+ * finishes the take — a plain resume of an expired licence is refused, and only the take renews it.
+ * Only while the billing has not opened the item, so a later call never changes a working key.
+ */
+async function takeUnfinished(deps: ModuleDeps, target: LicenceTarget, link: LicenceLink): Promise<boolean> {
+  const status = target.carrier?.status;
+  if (link.status === LicenceStatus.active) return false;
+  if (status !== LicenceStatus.ordered && status !== LicenceStatus.processing) return false;
+  const entries = await deps.store.journal.listForItem(target.carrierId);
+  return entries.some((e) => e.action === 'take' && e.state === 'done' && e.licenceId === link.licenceId);
 }

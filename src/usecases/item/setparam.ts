@@ -65,9 +65,18 @@ export function setparamService(deps: ModuleDeps, itemId: number): Promise<Comma
   });
 }
 
+/**
+ * The item's old licence was parked for a package change and no licence came after it. Not only the
+ * last entry: the new licence's order or pool take may itself have been settled as not having happened
+ * (unanswered, then not found within the order window), and the item must not be left without one.
+ */
 async function parkedForChange(deps: ModuleDeps, item: number): Promise<boolean> {
-  const last = (await deps.store.journal.listForItem(item)).at(-1);
-  return last?.action === 'change' && last.state === 'done' && last.key.startsWith(PARK_OLD_KEY);
+  let parked = false;
+  for (const e of await deps.store.journal.listForItem(item)) {
+    if (e.state !== 'done' || e.action === 'prolong') continue;
+    parked = e.action === 'change' && e.key.startsWith(PARK_OLD_KEY);
+  }
+  return parked;
 }
 
 /** The billing shows the tariff the licence still has (bm6 `service.changepricelist.rollback`). */

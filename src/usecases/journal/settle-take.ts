@@ -3,7 +3,7 @@ import type { JournalEntry, LicenceLink } from '../../ports/module-store.js';
 import type { LicenceForm, UpstreamClient } from '../../ports/upstream-client.js';
 import type { ModuleDeps } from '../module-deps.js';
 import { ageSeconds } from './owner.js';
-import { linkFromForm } from './record-link.js';
+import { linkFromForm, recordHandOver } from './record-link.js';
 
 export type TakeOutcome = { state: 'done'; link: LicenceLink } | { state: 'failed' | 'pending' };
 
@@ -27,7 +27,7 @@ export async function recordTake(
     if (!(await tx.journal.settle(entry.id, { state: 'done', licenceId: form.id, note }))) return;
     const existing = await tx.links.get(entry.item);
     if (!existing || existing.status === LicenceStatus.deleted || existing.licenceId === form.id)
-      await tx.links.upsert(link);
+      await recordHandOver(tx.links, link);
   });
   return (await deps.store.links.get(entry.item)) ?? link;
 }

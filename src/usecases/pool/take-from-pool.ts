@@ -11,7 +11,7 @@ import { movedForTake, recordTake } from '../journal/settle-take.js';
 import { type ModuleDeps, today } from '../module-deps.js';
 import { choosePoolLicences } from './choose-pool-licence.js';
 import { completeTake } from './complete-take.js';
-import { formConfirmsPool, isPooled } from './pool-licence.js';
+import { formConfirmsPool } from './pool-licence.js';
 import { PoolView } from './pool-view.js';
 
 export type TakeResult =
@@ -128,9 +128,9 @@ async function tryTake(
 }
 
 /**
- * The move (IP and name in one edit, as every public client sends them). Whatever the answer, the
- * licence's form says where it is: on the item → moved; still in the pool → the take failed and the
- * licence stays there; unreadable → the intent stays open and is settled later by the same reading.
+ * The move (IP and name in one edit, as every public client sends them). The licence's form says where
+ * it is: on the item → moved; refused and still in the pool → the take failed and the licence stays
+ * there; unanswered or unreadable → the intent stays open and is settled later by the same reading.
  */
 async function move(
   deps: ModuleDeps,
@@ -151,7 +151,11 @@ async function move(
       `pool licence #${licenceId} was moved to item #${entry.item} but can't be read back; it is settled by reading it later — retry`,
     );
   }
-  if (form === undefined || (!isPooled(form) && failure instanceof UpstreamUnavailableError)) {
+  // An unanswered move may still be carried out after this read (a request is served after its client
+  // left): like an unanswered order, it is settled by reading the licence once the order window has
+  // passed, never declared not to have happened now — another licence taken or bought for the item
+  // meanwhile would leave this one stranded on its IP.
+  if (form === undefined || (failure instanceof UpstreamUnavailableError && failure.sent)) {
     throw new UpstreamUnavailableError(
       `taking pool licence #${licenceId} for item #${entry.item} got no usable answer; it is settled by reading the licence later — retry`,
       { cause: failure },

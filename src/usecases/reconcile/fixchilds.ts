@@ -15,7 +15,7 @@ import {
 import { publishLicence } from '../item/publish-licence.js';
 import { ensureLicence } from '../journal/ensure-licence.js';
 import { OWNER } from '../journal/owner.js';
-import { linkFromForm } from '../journal/record-link.js';
+import { linkFromForm, recordHandOver } from '../journal/record-link.js';
 import type { ModuleDeps } from '../module-deps.js';
 import { isPooled, rowIsPackage } from '../pool/pool-licence.js';
 import { PoolView } from '../pool/pool-view.js';
@@ -428,7 +428,7 @@ async function adopt(deps: ModuleDeps, step: FixchildsStep): Promise<void> {
       });
       if (!entry) return false;
       await tx.journal.settle(entry.id, { state: 'done', licenceId: form.id, note: 'assigned by fixchilds' });
-      await tx.links.upsert(link);
+      await recordHandOver(tx.links, link);
       return true;
     });
     if (!recorded) throw new AdoptionMismatch(`add-on #${carrier} got a licence or an order meanwhile: not assigned`);
