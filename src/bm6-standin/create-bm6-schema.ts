@@ -167,6 +167,10 @@ export async function createBm6Schema(knex: Knex): Promise<void> {
     t.string('object', 64).notNullable().defaultTo('');
     t.text('msg').notNullable();
     t.integer('exit_code').notNullable().defaultTo(1);
+    // 'on': the call is carried out first and only its answer fails (lost, or an exit after the work).
+    t.string('applied', 3).notNullable().defaultTo('off');
+    // How long the answer is held (a hung mgrctl); after the work when `applied`, else before it.
+    t.integer('delay_ms').notNullable().defaultTo(0);
   });
 
   await createWriteTriggers(knex);

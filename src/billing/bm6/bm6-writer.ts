@@ -42,11 +42,17 @@ export function createBm6Writer(deps: Bm6WriterDeps): BillingWriter {
 
     /**
      * A post-call on a deleted item is refused (the stand-in's costly reading), so a repeated `closed`
-     * after one that went through is answered here instead of failing.
+     * after one that went through is answered here instead of failing — also when another run of the
+     * same close (BILLmanager may run an operation twice at once) got there between the read and the call.
      */
     async closed(item) {
       if ((await reader.item(item))?.status === DELETED) return;
-      await post('service.postclose', item);
+      try {
+        await post('service.postclose', item);
+      } catch (error) {
+        if ((await reader.item(item))?.status === DELETED) return;
+        throw error;
+      }
     },
 
     prolonged: (item) => post('service.postprolong', item),
