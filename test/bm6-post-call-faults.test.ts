@@ -24,7 +24,7 @@ async function retry(h: Bm6Harness, command: string, item: number, operation: nu
   await h.asPanel(async (trx) => {
     const row = await trx('runningoperation').where({ id: operation }).first();
     if (row) await trx('runningoperation').where({ id: operation }).increment('trycount', 1);
-    else await trx('runningoperation').insert({ id: operation, item, trycount: 1 });
+    else await trx('runningoperation').insert({ id: operation, standin_item: item, trycount: 1 });
   });
   return h.module(['--command', command, '--item', String(item), '--runningoperation', String(operation)], extraEnv);
 }
@@ -242,7 +242,7 @@ describe('bm6: BILLmanager runs one operation twice at once', () => {
 
   test('When two prolongs of one operation run at once, then the licence is renewed once and both end well', async () => {
     const renewals = await charges(h, 'prolong');
-    await h.asPanel((trx) => trx('runningoperation').insert({ id: 6201, item: ITEM, trycount: 1 }));
+    await h.asPanel((trx) => trx('runningoperation').insert({ id: 6201, standin_item: ITEM, trycount: 1 }));
     const args = ['--command', 'prolong', '--item', String(ITEM), '--runningoperation', '6201'];
     const [a, b] = await Promise.all([h.module(args), h.module(args)]);
     assert.equal(await charges(h, 'prolong'), renewals + 1, 'renewed once');
@@ -254,7 +254,7 @@ describe('bm6: BILLmanager runs one operation twice at once', () => {
 
   test('When two closes of one item run at once, then the licence is deleted once and both end well', async () => {
     const deletes = await requests(h, 'soft.delete');
-    await h.asPanel((trx) => trx('runningoperation').insert({ id: 6202, item: ITEM, trycount: 1 }));
+    await h.asPanel((trx) => trx('runningoperation').insert({ id: 6202, standin_item: ITEM, trycount: 1 }));
     const args = ['--command', 'close', '--item', String(ITEM), '--runningoperation', '6202'];
     const [a, b] = await Promise.all([h.module(args), h.module(args)]);
     assert.equal(await requests(h, 'soft.delete'), deletes + 1, 'one delete sent');

@@ -137,7 +137,7 @@ function post(change: (item: Record<string, unknown>) => Record<string, unknown>
     if (!submitted(params)) return answerXml({ elid: Number(item.id) }, false);
     const patch = change(item);
     if (Object.keys(patch).length > 0) await trx('item').where({ id: item.id }).update(patch);
-    await trx('runningoperation').where({ item: item.id }).delete();
+    await trx('runningoperation').where({ standin_item: item.id }).delete();
     return answerXml();
   };
 }
