@@ -262,3 +262,24 @@ describe('bm6: BILLmanager runs one operation twice at once', () => {
     assert.equal(await itemStatus(h, ITEM), 4);
   });
 });
+
+describe('bm6: an item.period of 0', () => {
+  let h: Bm6Harness;
+  before(async () => {
+    h = await startBm6Harness({ conf: CONF });
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  test('When BILLmanager opens a service whose period is 0, then nothing is ordered and the operation fails as not configured', async () => {
+    const item = BM6.item.litePeriodZero;
+    await h.asPanel((trx) => trx('itemparam').insert({ item, intname: 'ip', value: '198.51.100.44' }));
+    const orders = await requests(h, 'soft.order.param');
+    const run = await retry(h, 'open', item, 6301);
+    assert.equal(run.code, 1, run.stdout);
+    assert.match(run.stdout, /<error type="not_configured" object="period"/);
+    assert.equal(await requests(h, 'soft.order.param'), orders, 'no lifetime (or any) licence guessed from a 0');
+    assert.equal((await h.calls('runningoperation.edit')).at(-1)?.params.elid, '6301');
+  });
+});

@@ -64,12 +64,14 @@ export function createBm6Writer(deps: Bm6WriterDeps): BillingWriter {
     },
 
     /**
-     * module.cpp SetServiceExpireDate. No source shows a way to clear an item's expiry through mgrctl, so
-     * null (a lifetime licence) leaves BILLmanager's date as it is and says so in the log.
+     * module.cpp SetServiceExpireDate. No source shows a way to clear an item's expiry through mgrctl (an
+     * empty date is refused by the stand-in, the costly reading), so null (a lifetime licence) leaves
+     * BILLmanager's date as it is (README, "decided the cautious way"). checkevent comes back to such an
+     * item on every pass, hence debug, not warn.
      */
     async setExpiry(item, expiredate) {
       if (expiredate === null) {
-        logger.warn({ item }, 'BILLmanager 5/6 has no known call to clear an expiry date; left as it is');
+        logger.debug({ item }, 'BILLmanager 5/6 has no known call to clear an expiry date; left as it is');
         return;
       }
       if (!DATE.test(expiredate)) throw new TypeError(`setExpiry(${item}): '${expiredate}' is not YYYY-MM-DD`);
