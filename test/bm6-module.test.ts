@@ -88,8 +88,8 @@ describe('inside a BILLmanager 5/6 (bm6): results go back through mgrctl, nothin
       const item = String(BM6.item.proYear);
       await h.asPanel((trx) =>
         trx('runningoperation').insert([
-          { id: 7002, item: BM6.item.proYear, trycount: 3 },
-          { id: 7003, item: BM6.item.proYear, trycount: 10 },
+          { id: 7002, standin_item: BM6.item.proYear, trycount: 3 },
+          { id: 7003, standin_item: BM6.item.proYear, trycount: 10 },
         ]),
       );
       const run = await h.module(['--command', 'open', '--item', item, '--runningoperation', '7002']);

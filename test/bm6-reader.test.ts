@@ -269,7 +269,6 @@ describe('bm6 reader on the seeded BILLmanager 5/6 stand-in (MariaDB)', () => {
     assert.deepEqual(await reader.params(I.liteMonth), { ip: BM6.address.liteMonth, licname: 'shop.example.com' });
     assert.deepEqual(await reader.runningOperation(BM6.operation.liteTrial), {
       id: BM6.operation.liteTrial,
-      item: I.liteTrial,
       trycount: 10,
     });
     assert.equal(await reader.runningOperation(1), undefined);

@@ -38,7 +38,7 @@ async function columns(s: Bm6Standin, table: string): Promise<string[]> {
 async function runningOperations(s: Bm6Standin) {
   return (await s
     .knex('runningoperation')
-    .select('id', 'item', 'trycount', 'errorxml', 'manual')
+    .select('id', 'standin_item as item', 'trycount', 'errorxml', 'manual')
     .orderBy('id')) as Array<Record<string, unknown>>;
 }
 
@@ -122,7 +122,7 @@ describe('BILLmanager 5/6 stand-in on MariaDB: schema, write triggers, mgrctl, c
     assert.equal(triggers.length, BM6_TABLES.length * 3);
     await s.knex('account').insert({ id: 99, name: 'x' });
     await s.knex('task').insert({ type: 't', item: I.liteMonth });
-    await s.knex('runningoperation').insert({ id: 99, item: I.liteMonth, trycount: 0 });
+    await s.knex('runningoperation').insert({ id: 99, standin_item: I.liteMonth, trycount: 0 });
     assert.deepEqual(
       (await foreignWrites(s.knex)).map((w) => w.table),
       ['account', 'task', 'runningoperation'],

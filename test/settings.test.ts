@@ -23,6 +23,7 @@ describe('loadSettings', () => {
       ['CPBILLMGR_API_USER', 'cpbillmgr'],
       ['CPBILLMGR_CRON', '*/5 * * * *'],
       ['CPBILLMGR_UPSTREAM_TIMEOUT_MS', 30000],
+      ['CPBILLMGR_MGRCTL_TIMEOUT_MS', 60000],
       ['CPBILLMGR_ORDER_WINDOW_SECONDS', 900],
       ['CPBILLMGR_LEASE_SECONDS', 120],
       ['CPBILLMGR_CLOCK_OFFSET_SECONDS', 0],

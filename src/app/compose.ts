@@ -51,7 +51,7 @@ export async function composeApp(settings: Settings, options: ComposeOptions = {
   const kind = billingKindOf(settings);
   let paramlist: Promise<Paramlist> | undefined;
   const readPanel = () => {
-    paramlist ??= readParamlist(settings.CPBILLMGR_MGRCTL, { logger });
+    paramlist ??= readParamlist(settings.CPBILLMGR_MGRCTL, { logger, timeoutMs: settings.CPBILLMGR_MGRCTL_TIMEOUT_MS });
     return paramlist;
   };
   // A real BILLmanager names its database in `mgrctl paramlist`; the seed's model defaults to SQLite.
@@ -87,6 +87,7 @@ export async function composeApp(settings: Settings, options: ComposeOptions = {
       logger,
       today: () => now().toISOString().slice(0, 10),
       mgrctl: settings.CPBILLMGR_MGRCTL,
+      mgrctlTimeoutMs: settings.CPBILLMGR_MGRCTL_TIMEOUT_MS,
       mgrRoot: settings.CPBILLMGR_MGR_ROOT,
       paramlist: readPanel,
     }),

@@ -15,6 +15,7 @@ export interface BillingOptions {
   readonly today: () => string;
   /** bm6: BILLmanager's mgrctl and the panel's root. */
   readonly mgrctl: string;
+  readonly mgrctlTimeoutMs?: number;
   readonly mgrRoot: string;
   /** bm6: `mgrctl paramlist`, asked once and only when needed (a crypted value to decrypt). */
   readonly paramlist: () => Promise<Paramlist>;
@@ -38,6 +39,11 @@ export function createBilling(options: BillingOptions): Billing {
   return {
     kind: 'bm6',
     reader,
-    writer: createBm6Writer({ mgrctl: options.mgrctl, logger: options.logger, reader }),
+    writer: createBm6Writer({
+      mgrctl: options.mgrctl,
+      logger: options.logger,
+      reader,
+      timeoutMs: options.mgrctlTimeoutMs,
+    }),
   };
 }

@@ -40,19 +40,21 @@ export async function applyMgrctlCall(
   params: Params,
 ): Promise<MgrctlAnswer> {
   let answer: MgrctlAnswer;
+  // Its own transaction: the refusal must use the fault up, not roll its use back.
+  const fault = await asStandin(knex, (trx) => takeFault(trx, func));
   try {
-    // Its own transaction: the refusal must use the fault up, not roll its use back.
-    const fault = await asStandin(knex, (trx) => takeFault(trx, func));
-    if (fault) throw fault;
+    if (fault && !fault.applied) throw fault.refusal;
     answer = await asStandin(knex, async (trx) => {
       const handler = Object.hasOwn(HANDLERS, func) ? HANDLERS[func] : undefined;
       if (!handler) throw new StandinRefusal('missed', 'func', `Unknown function '${func}'`);
       return { exitCode: 0, xml: await handler(trx, params, config) };
     });
+    if (fault) throw fault.refusal;
   } catch (error) {
     if (!(error instanceof StandinRefusal)) throw error;
     answer = { exitCode: error.exitCode, xml: refusalXml(error) };
   }
+  // Recorded before a hang, so a call whose mgrctl is killed while hanging is still counted.
   await asStandin(knex, (trx) =>
     trx('standin_mgrctl_call').insert({
       func,
@@ -61,20 +63,33 @@ export async function applyMgrctlCall(
       answer: answer.xml,
     }),
   );
+  if (fault && fault.delayMs > 0) await sleep(fault.delayMs);
   return answer;
 }
 
-/** A refusal queued by a test (`failMgrctl`); it is taken even before the function is checked. */
-async function takeFault(trx: Knex.Transaction, func: string): Promise<StandinRefusal | undefined> {
+interface Fault {
+  readonly refusal: StandinRefusal;
+  readonly applied: boolean;
+  readonly delayMs: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A fault queued by a test (`failMgrctl`); it is taken even before the function is checked. */
+async function takeFault(trx: Knex.Transaction, func: string): Promise<Fault | undefined> {
   const fault = (await trx('standin_mgrctl_fault')
-    .select('id', 'type', 'object', 'msg', 'exit_code')
+    .select('id', 'type', 'object', 'msg', 'exit_code', 'applied', 'delay_ms')
     .where({ func })
     .where('remaining', '>', 0)
     .orderBy('id')
     .first()) as Record<string, unknown> | undefined;
   if (!fault) return undefined;
   await trx('standin_mgrctl_fault').where({ id: fault.id }).decrement('remaining', 1);
-  return new StandinRefusal(String(fault.type), String(fault.object), String(fault.msg), Number(fault.exit_code));
+  return {
+    refusal: new StandinRefusal(String(fault.type), String(fault.object), String(fault.msg), Number(fault.exit_code)),
+    applied: fault.applied === 'on',
+    delayMs: Number(fault.delay_ms),
+  };
 }
 
 function required(params: Params, name: string): string {
@@ -122,7 +137,7 @@ function post(change: (item: Record<string, unknown>) => Record<string, unknown>
     if (!submitted(params)) return answerXml({ elid: Number(item.id) }, false);
     const patch = change(item);
     if (Object.keys(patch).length > 0) await trx('item').where({ id: item.id }).update(patch);
-    await trx('runningoperation').where({ item: item.id }).delete();
+    await trx('runningoperation').where({ standin_item: item.id }).delete();
     return answerXml();
   };
 }

@@ -125,7 +125,9 @@ export async function createBm6Schema(knex: Knex): Promise<void> {
   await table('runningoperation', (t) => {
     t.integer('trycount').notNullable().defaultTo(0);
     t.integer('id').primary();
-    t.integer('item').nullable().index();
+    // stand-in: the operation's service. Only (id, trycount) are seen in real queries (research §1
+    // table); the column is named so that nothing in the module can lean on an `item` column here.
+    t.integer('standin_item').nullable().index();
     // stand-in: what runningoperation.edit saves (errorxml, manual=on|off, research §2 table).
     t.text('errorxml').nullable();
     t.string('manual', 3).notNullable().defaultTo('off');
@@ -167,6 +169,10 @@ export async function createBm6Schema(knex: Knex): Promise<void> {
     t.string('object', 64).notNullable().defaultTo('');
     t.text('msg').notNullable();
     t.integer('exit_code').notNullable().defaultTo(1);
+    // 'on': the call is carried out first and only its answer fails (lost, or an exit after the work).
+    t.string('applied', 3).notNullable().defaultTo('off');
+    // How long the answer is held (a hung mgrctl); after the work when `applied`, else before it.
+    t.integer('delay_ms').notNullable().defaultTo(0);
   });
 
   await createWriteTriggers(knex);

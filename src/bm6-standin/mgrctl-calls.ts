@@ -31,9 +31,16 @@ export interface MgrctlFault {
   readonly object?: string;
   readonly msg?: string;
   readonly exitCode?: number;
+  /** Carry the call out, then answer the error: the panel did the work but the module never hears so. */
+  readonly applied?: boolean;
+  /** Hold the answer this long (a hung mgrctl): after the work when `applied`, else before it. */
+  readonly delayMs?: number;
 }
 
-/** The next `times` calls of `func` are answered with an error document, before anything is applied. */
+/**
+ * The next `times` calls of `func` are answered with an error document (exit `exitCode`): before
+ * anything is applied, or after it with `applied`; `delayMs` makes mgrctl hang that long first.
+ */
 export async function failMgrctl(knex: Knex, func: string, fault: MgrctlFault = {}): Promise<void> {
   await knex('standin_mgrctl_fault').insert({
     func,
@@ -42,5 +49,7 @@ export async function failMgrctl(knex: Knex, func: string, fault: MgrctlFault = 
     object: fault.object ?? '',
     msg: fault.msg ?? `stand-in fault injected into ${func}`,
     exit_code: fault.exitCode ?? 1,
+    applied: fault.applied ? 'on' : 'off',
+    delay_ms: fault.delayMs ?? 0,
   });
 }

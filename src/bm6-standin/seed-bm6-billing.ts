@@ -231,8 +231,8 @@ export async function seedBm6Billing(knex: Knex, options: SeedBm6Options): Promi
       { id: 7002, name: BM6.address.bareServer, item: item.bareServerIp, status: 2 },
     ]);
     await trx('runningoperation').insert([
-      { id: BM6.operation.liteMonth, item: item.liteMonth, trycount: 1 },
-      { id: BM6.operation.liteTrial, item: item.liteTrial, trycount: 10 },
+      { id: BM6.operation.liteMonth, standin_item: item.liteMonth, trycount: 1 },
+      { id: BM6.operation.liteTrial, standin_item: item.liteTrial, trycount: 10 },
     ]);
   });
 }

@@ -42,6 +42,11 @@ export const SETTINGS = {
     30000,
     'How long one upstream call may take before it counts as unanswered',
   ),
+  CPBILLMGR_MGRCTL_TIMEOUT_MS: withDefault(
+    integer(100),
+    60000,
+    "How long one call of BILLmanager's mgrctl may take before it is stopped and the command fails (bm6)",
+  ),
   CPBILLMGR_ORDER_WINDOW_SECONDS: withDefault(
     integer(0),
     900,

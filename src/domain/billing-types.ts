@@ -99,9 +99,9 @@ export interface AddonSlot {
   readonly choice: string | null;
 }
 
+/** Only (id, trycount) are seen in BILLmanager's own queries (research §1 table, module.cpp L751-752). */
 export interface RunningOperation {
   readonly id: number;
-  readonly item: number | null;
   readonly trycount: number;
 }
 

@@ -163,15 +163,10 @@ export function createBm6Reader(knex: Knex, options: Bm6ReaderOptions): Bm6Reade
     },
 
     async runningOperation(id) {
-      const row = (await knex('runningoperation').select('id', 'item', 'trycount').where({ id }).first()) as
-        | Row
-        | undefined;
+      // Only the columns a real query shows (research §1): whether the table names its item is not known.
+      const row = (await knex('runningoperation').select('id', 'trycount').where({ id }).first()) as Row | undefined;
       if (!row) return undefined;
-      const operation: RunningOperation = {
-        id: num(row.id),
-        item: numOrNull(row.item),
-        trycount: num(row.trycount ?? 0),
-      };
+      const operation: RunningOperation = { id: num(row.id), trycount: num(row.trycount ?? 0) };
       return operation;
     },
 

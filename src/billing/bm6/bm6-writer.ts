@@ -42,11 +42,17 @@ export function createBm6Writer(deps: Bm6WriterDeps): BillingWriter {
 
     /**
      * A post-call on a deleted item is refused (the stand-in's costly reading), so a repeated `closed`
-     * after one that went through is answered here instead of failing.
+     * after one that went through is answered here instead of failing — also when another run of the
+     * same close (BILLmanager may run an operation twice at once) got there between the read and the call.
      */
     async closed(item) {
       if ((await reader.item(item))?.status === DELETED) return;
-      await post('service.postclose', item);
+      try {
+        await post('service.postclose', item);
+      } catch (error) {
+        if ((await reader.item(item))?.status === DELETED) return;
+        throw error;
+      }
     },
 
     prolonged: (item) => post('service.postprolong', item),
@@ -58,12 +64,14 @@ export function createBm6Writer(deps: Bm6WriterDeps): BillingWriter {
     },
 
     /**
-     * module.cpp SetServiceExpireDate. No source shows a way to clear an item's expiry through mgrctl, so
-     * null (a lifetime licence) leaves BILLmanager's date as it is and says so in the log.
+     * module.cpp SetServiceExpireDate. No source shows a way to clear an item's expiry through mgrctl (an
+     * empty date is refused by the stand-in, the costly reading), so null (a lifetime licence) leaves
+     * BILLmanager's date as it is (README, "decided the cautious way"). checkevent comes back to such an
+     * item on every pass, hence debug, not warn.
      */
     async setExpiry(item, expiredate) {
       if (expiredate === null) {
-        logger.warn({ item }, 'BILLmanager 5/6 has no known call to clear an expiry date; left as it is');
+        logger.debug({ item }, 'BILLmanager 5/6 has no known call to clear an expiry date; left as it is');
         return;
       }
       if (!DATE.test(expiredate)) throw new TypeError(`setExpiry(${item}): '${expiredate}' is not YYYY-MM-DD`);

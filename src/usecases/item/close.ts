@@ -49,7 +49,11 @@ export function closeService(deps: ModuleDeps, itemId: number): Promise<CommandR
           );
         }
       } else {
-        await target.client.delete(link.licenceId);
+        await target.client.delete(link.licenceId).catch(async (error: unknown) => {
+          // BILLmanager may run one close twice at once: the other call may have deleted it since our read.
+          const now = await target.client.form(link.licenceId).catch(() => undefined);
+          if (now?.status !== LicenceStatus.deleted) throw error;
+        });
       }
       form = await target.client.form(link.licenceId).catch(() => ({ ...form, status: LicenceStatus.deleted }));
     }

@@ -199,7 +199,7 @@ async function mirrorBatch(
     ),
   );
   const changed: LicenceLink[] = [];
-  const toPublish: Array<{ item: BillingItem; link: LicenceLink }> = [];
+  const toPublish: Array<{ item: BillingItem; link: LicenceLink; opening: boolean }> = [];
   for (const row of rows) {
     const link = links.get(row.id);
     if (!link) {
@@ -235,7 +235,8 @@ async function mirrorBatch(
       }
       continue;
     }
-    if (next !== link || needsPublish(item, next)) toPublish.push({ item, link: next });
+    const opening = unconfirmedOpen(item, next);
+    if (next !== link || opening || needsPublish(item, next)) toPublish.push({ item, link: next, opening });
   }
   if (changed.length > 0) {
     // A call may have changed a link since this batch read it (an open, a close): its write wins.
@@ -254,11 +255,25 @@ async function mirrorBatch(
     });
     await deps.store.links.upsertMany(untouched);
   }
-  for (const { item, link } of toPublish) {
-    await publishLicence(deps, item, link);
-    await mirrorStatus(deps, item, link);
+  for (const { item, link, opening } of toPublish) {
+    await publishLicence(deps, item, link, opening ? 'opened' : undefined);
+    if (!opening) await mirrorStatus(deps, item, link);
   }
   report.updated += changed.length;
+}
+
+/**
+ * A standalone service still ordered (or processing) in the billing whose licence the module holds: its
+ * open bought the licence but the post-call never went through (mgrctl failed, hung or the process died
+ * after the purchase). The open is confirmed as the open would have confirmed it, so the service does not
+ * stay "ordered" while its licence is paid for, whether or not BILLmanager runs the operation again.
+ */
+function unconfirmedOpen(item: BillingItem, link: LicenceLink): boolean {
+  return (
+    item.parentId === null &&
+    (item.status === LicenceStatus.ordered || item.status === LicenceStatus.processing) &&
+    link.status !== LicenceStatus.deleted
+  );
 }
 
 function needsPublish(item: BillingItem, link: LicenceLink): boolean {
