@@ -122,6 +122,12 @@ describe('inside a BILLmanager 5/6 (bm6): results go back through mgrctl, nothin
     assert.ok(onServer.every((l) => l.licname === `Item #${BM6.item.server} addon vps1.example.com`));
     const panel = onServer.find((l) => l.package === '55228');
     assert.equal(await param(h, BM6.item.serverPanel, 'licenseid'), panel?.id, 'saved on the add-on child item');
+    // The child items are run by the server's module: no post-call confirms an operation of theirs.
+    const children = new Set([BM6.item.serverPanel, BM6.item.serverIpmgr].map(String));
+    const postCalls = (await h.calls()).filter(
+      (c) => c.func.startsWith('service.post') && children.has(c.params.elid ?? ''),
+    );
+    assert.deepEqual(postCalls, [], 'no post-call on an add-on child item');
     const bare = licences.filter((l) => l.ip === BM6.address.bareServer);
     assert.deepEqual(
       bare.map((l) => l.package),

@@ -21,7 +21,8 @@ export function itemStatusFor(status: LicenceStatus): number {
  * transaction has committed: `licenseid`/`lickey` params and, for a standalone licence, its expiry —
  * each only when the billing shows something else — then the command's post-call. A licence still
  * being created upstream is confirmed (`opened`) and shown as processing; checkevent finishes it.
- * An add-on slot without a child item has nothing in the billing to write to.
+ * An add-on slot without a child item has nothing in the billing to write to; an add-on child item run
+ * by another module gets its params but no post-call.
  */
 export async function publishLicence(
   deps: ModuleDeps,
@@ -38,7 +39,11 @@ export async function publishLicence(
   if (carrier.parentId === null && (carrier.expiredate ?? '') !== link.expiredate) {
     await writer.setExpiry(carrier.id, link.expiredate || null);
   }
-  if (postCall) await writer[postCall](carrier.id);
+  // A post-call completes an operation BILLmanager ran on this module. An add-on child item belongs to
+  // its server's module (a VPS add-on change reaches the VPS module): confirming an open there is not
+  // ours to do, and what BILLmanager would make of it (notices, the server's own operation) is unknown.
+  if (!postCall || carrier.processingModuleId !== link.module) return;
+  await writer[postCall](carrier.id);
   if (postCall === 'opened' && itemStatusFor(link.status) === LicenceStatus.processing) {
     await writer.setStatus(carrier.id, LicenceStatus.processing);
   }
