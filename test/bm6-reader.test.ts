@@ -89,7 +89,6 @@ describe('bm6 reader on the seeded BILLmanager 5/6 stand-in (MariaDB)', () => {
     const [lite, vps, panel, ipmgr] = await reader.tariffs([T.lite, T.vps, T.panel, T.ipmgr, 9999]);
     assert.deepEqual(lite, {
       id: T.lite,
-      name: 'ISPmanager Lite',
       intname: '5-ISPmanager Lite',
       itemtype: 'soft',
       parentId: null,

@@ -19,7 +19,6 @@ const conf = (text = '') => parseModuleConf(text, FILE, catalogue);
 function tariff(intname: string, addontype: number, itemtype = 'vds'): Tariff {
   return {
     id: 1,
-    name: intname,
     intname,
     itemtype,
     parentId: null,

@@ -18,7 +18,6 @@ const wikiText = readFileSync(
 function tariff(id: number, intname: string, addontype: number): Tariff {
   return {
     id,
-    name: intname,
     intname,
     itemtype: 'vds',
     parentId: 100,

@@ -55,7 +55,6 @@ export interface BillingItem {
 /** A tariff (`pricelist` row); an add-on tariff when `parentId` is set. */
 export interface Tariff {
   readonly id: number;
-  readonly name: string;
   readonly intname: string;
   /** `itemtype.intname`: soft, vds, dedic, … */
   readonly itemtype: string;

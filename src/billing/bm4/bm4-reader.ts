@@ -85,7 +85,6 @@ function toItem(row: Row): BillingItem {
 function toTariff(row: Row): Tariff {
   return {
     id: num(row.id),
-    name: String(row.name ?? ''),
     intname: String(row.intname ?? ''),
     itemtype: String(row.itemtype_intname ?? ''),
     parentId: numOrNull(row.parent),
@@ -108,7 +107,6 @@ function toChoice(row: Row): EnumerationChoice {
 
 const TARIFF_COLUMNS = [
   'pricelist.id',
-  'pricelist.name',
   'pricelist.intname',
   'pricelist.parent',
   'pricelist.addontype',

@@ -78,8 +78,9 @@ export function rowToItem(row: Row, extras: ItemExtras): BillingItem {
 }
 
 export const TARIFF_COLUMNS = [
+  // No `pricelist.name`: the research's real queries never show it, and nothing here needs a tariff's
+  // display name (a missing column would fail every call).
   'pricelist.id',
-  'pricelist.name',
   'pricelist.intname',
   'pricelist.parent',
   'pricelist.addontype',
@@ -95,7 +96,6 @@ export function rowToTariff(row: Row, moduleIds: readonly number[]): Tariff {
   const own = String(row.intname ?? '');
   return {
     id: num(row.id),
-    name: String(row.name ?? ''),
     // An add-on is named by its tariff's intname, else its itemtype's (research §1, L179-181).
     intname: own || (parentId !== null ? itemtype : ''),
     itemtype,
