@@ -22,7 +22,8 @@ import type { OrderPlan } from './plan-order.js';
  * Carries out a package change of the item's licence (standalone: a new tariff; add-on: another
  * enumeration choice), after the seed:
  * - `Option UseExistingOnUpgrade`: a pool licence of the new package takes over and the old one is
- *   parked; with none in the pool, the current licence's package is changed (`service.changepricelist`);
+ *   parked; with none in the pool, or a balance that would not cover buying one should the pool licence
+ *   fail after the park, the current licence's package is changed (`service.changepricelist`);
  * - otherwise, when the item's licences go to the pool (ReUseLicense + ReusePrice): a new licence is
  *   ordered — from the pool first, like any new order — and the old one parked;
  * - otherwise the current licence's package is changed.
@@ -42,7 +43,10 @@ export async function changePackage(
   if (conf.useExistingOnUpgrade) {
     const view = await PoolView.read(deps, target.client, target.module.id, [link.licenceId]);
     const want = { pkg: plan.pkg, lifetime: plan.period.unit === 'lifetime' };
-    if (choosePoolLicences(view.rows(), want, day).length > 0) {
+    // Once the old licence is parked it can't come back this month (one IP change a month): if the pool
+    // licence then fails, a purchase is the item's only way to a licence. Without the balance for it,
+    // the change is made in place, where a refusal leaves the old licence working.
+    if (choosePoolLicences(view.rows(), want, day).length > 0 && (await target.client.balance()) >= plan.period.cost) {
       return swapLicence(deps, target, link, plan, runningoperation, view, 'always');
     }
     return changeInPlace(deps, target, link, plan, runningoperation);
@@ -143,7 +147,7 @@ async function changeInPlace(
  * Parks the old licence, then acquires one of the new package through the normal order path (the
  * pool first). The upstream allows one licence of a product line per IP, so the old one has to leave
  * the IP before the new one can come; what can be checked first is: the old licence may move this
- * month, and the balance covers a purchase when no pool licence will serve.
+ * month, and the balance covers a purchase (the fallback should a planned pool licence fail).
  */
 async function swapLicence(
   deps: ModuleDeps,
@@ -210,12 +214,17 @@ async function preflight(
       new UpstreamError('ipchange_limit', 'one IP change a month', 'ip', nextMoveOn(oldRow)),
     );
   }
+  // Checked even when a pool licence will serve: should it fail once the old one is parked, a purchase
+  // is the only way back to a licence (the old one can't move again this month).
   const fromPool = choosePoolLicences(view.rows(), { pkg: plan.pkg, lifetime: plan.period.unit === 'lifetime' }, day);
-  if (fromPool.length > 0) return;
   const balance = await target.client.balance();
   if (balance < plan.period.cost) {
+    const pool =
+      fromPool.length > 0
+        ? `, which has to be bought if the pool licence #${fromPool[0]?.id} can't be taken after the old one is parked`
+        : '';
     throw new ChangeRefusedError(
-      `the reseller balance (${balance.toFixed(2)}) does not cover a licence of package ${plan.pkg.id} '${plan.pkg.name}' (${plan.period.cost.toFixed(2)}); the package change is refused and the old licence still serves the item`,
+      `the reseller balance (${balance.toFixed(2)}) does not cover a licence of package ${plan.pkg.id} '${plan.pkg.name}' (${plan.period.cost.toFixed(2)})${pool}; the package change is refused and the old licence still serves the item`,
       new UpstreamError('balance', 'insufficient balance', 'balance', String(plan.period.cost)),
     );
   }

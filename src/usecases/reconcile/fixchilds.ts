@@ -13,6 +13,7 @@ import {
   loadLicenceTarget,
 } from '../item/licence-target.js';
 import { publishLicence } from '../item/publish-licence.js';
+import { awaitingEntry } from '../journal/awaiting-entry.js';
 import { ensureLicence } from '../journal/ensure-licence.js';
 import { OWNER } from '../journal/owner.js';
 import { linkFromForm, recordHandOver } from '../journal/record-link.js';
@@ -256,12 +257,18 @@ async function planModule(
   // One read of the list: only rows on the IPs of servers that need a licence are kept.
   const wantedIps = new Set(needs.map((n) => n.slot.main.ip));
   const onIp = new Map<string, LicenceRow[]>();
+  const awaited = new Map<string, LicenceRow[]>();
   const pooled: LicenceRow[] = [];
+  const open = needs.length > 0 ? await deps.store.journal.listOpen(module.id) : [];
   await client.scan((rows) => {
     for (const row of rows) {
       if (row.status === LicenceStatus.deleted || held.has(row.id)) continue;
       if (isPooled(row)) pooled.push(row);
-      else if (wantedIps.has(row.ip)) {
+      else if (wantedIps.has(row.ip) && awaitingEntry(open, row)) {
+        const list = awaited.get(row.ip);
+        if (list) list.push(row);
+        else awaited.set(row.ip, [row]);
+      } else if (wantedIps.has(row.ip)) {
         const list = onIp.get(row.ip);
         if (list) list.push(row);
         else onIp.set(row.ip, [row]);
@@ -273,6 +280,20 @@ async function planModule(
   const periods = new Map<ResolvedOrder, string>();
   for (const { slot, order } of needs) {
     const match = bestMatch(onIp.get(slot.main.ip), order, assigned);
+    const pending = match ? undefined : bestMatch(awaited.get(slot.main.ip), order, assigned);
+    const entry = pending && awaitingEntry(open, pending);
+    if (pending && entry) {
+      // Ordering would only meet the upstream's one-licence-per-IP refusal; adopting would take another item's licence.
+      steps.push(
+        new Step(
+          'skip',
+          module.id,
+          slot,
+          `licence #${pending.id} on its IP awaits the unsettled ${entry.action} of item #${entry.item} (journal #${entry.id}); run again once checkevent has settled it`,
+        ),
+      );
+      continue;
+    }
     const step = match
       ? new Step('adopt', module.id, slot, 'a licence of its package is on its IP')
       : new Step('order', module.id, slot, 'no licence of its package on its IP');
@@ -412,6 +433,12 @@ async function adopt(deps: ModuleDeps, step: FixchildsStep): Promise<void> {
     const recorded = await deps.store.transaction(async (tx) => {
       const existing = await tx.links.get(carrier);
       if (existing && existing.status !== LicenceStatus.deleted) return false;
+      const awaiting = awaitingEntry(await tx.journal.listOpen(step.module), form);
+      if (awaiting && awaiting.item !== carrier) {
+        throw new AdoptionMismatch(
+          `licence #${form.id} awaits the unsettled ${awaiting.action} of item #${awaiting.item} (journal #${awaiting.id}): not assigned`,
+        );
+      }
       const entry = await tx.journal.claim({
         item: carrier,
         module: step.module,
