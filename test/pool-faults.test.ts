@@ -163,6 +163,9 @@ describe('the free.lic pool under faults, retries and a licence that changes han
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await h.admin('fault.clear');
     assert.equal((await licence(h, parked)).ip, '192.0.2.48', 'the move was carried out late');
+    // While the take awaits its settling, the licence on the item's IP is the take's, not an unheld one.
+    const check = await h.cpbillmgr(['checkevent'], days(shift));
+    assert.doesNotMatch(check.stdout, new RegExp(`licence #${parked} .*no item holds it`), check.stdout);
     const retry = await open(item, env);
     assert.equal(retry.code, 0, retry.stdout + retry.stderr);
     assert.equal((await itemParams(h.knex, item)).licenseid, parked);

@@ -5,6 +5,7 @@ import type { JournalEntry } from '../../ports/module-store.js';
 import type { LicenceRow } from '../../ports/upstream-client.js';
 import { POOL_IP, POOL_LICNAME } from '../item/close.js';
 import { isLicenceAddonTariff } from '../item/licence-target.js';
+import { awaitingIndex } from '../journal/awaiting-entry.js';
 import type { ModuleDeps } from '../module-deps.js';
 
 export interface UnheldLicence {
@@ -23,8 +24,8 @@ const ADDON_NAME = /^Item #\d+ addon /;
  * Live upstream licences that no item holds but that look like the module's own — named the way the
  * module names add-on licences, or on the IP of a service it serves — with what they cost a month.
  * An order whose answer was lost and that turned up after its window shows here instead of being
- * silently paid for. Pool licences (free.lic on 0.0.0.0) and licences an unsettled order may still
- * claim are left out.
+ * silently paid for. Pool licences (free.lic on 0.0.0.0) and licences an unsettled order, pool take or
+ * change may still claim (awaitingEntry) are left out.
  */
 export async function findUnheld(
   deps: ModuleDeps,
@@ -32,12 +33,12 @@ export async function findUnheld(
   unlinked: readonly LicenceRow[],
   open: readonly JournalEntry[],
 ): Promise<UnheldLicence[]> {
-  const pending = new Set(open.filter((e) => e.action === 'order').map((e) => `${e.ip}\n${e.licname}`));
+  const awaiting = awaitingIndex(open);
   const candidates = unlinked.filter(
     (row) =>
       row.status !== LicenceStatus.deleted &&
       !(row.licname === POOL_LICNAME && row.ip === POOL_IP) &&
-      !pending.has(`${row.ip}\n${row.licname}`),
+      awaiting(row) === undefined,
   );
   if (candidates.length === 0) return [];
   const ips = await servedIps(deps, module);
