@@ -218,6 +218,28 @@ describe('bm6: a hung mgrctl after the licence was bought', () => {
     assert.equal(await itemStatus(h, ITEM), 2);
     assert.ok(await param(h, ITEM, 'lickey'));
   });
+
+  test('When a hung mgrctl ignores SIGTERM, then it is killed shortly after the timeout, the open fails as billing, and the retry buys nothing', async () => {
+    const item = BM6.item.liteTrial;
+    const orders = await requests(h, 'soft.order.param');
+    await failMgrctl(h.knex, 'service.saveparam', { applied: true, delayMs: 120_000, ignoreTerm: true });
+    const started = Date.now();
+    const first = await retry(h, 'open', item, 6401, { CPBILLMGR_MGRCTL_TIMEOUT_MS: '2000' });
+    const took = Date.now() - started;
+    assert.equal(first.code, 1, first.stdout);
+    assert.match(first.stdout, /service\.saveparam: no answer within 2000 ms/);
+    // Left to itself the hung mgrctl answers after 120 s; killed, the open ends long before.
+    assert.ok(took < 60_000, `the mgrctl deaf to SIGTERM was killed, took ${took} ms`);
+    const hung = (await h.calls('service.saveparam')).at(-1);
+    assert.ok(hung?.pid, 'the hung call was recorded with its process');
+    assert.throws(() => process.kill(hung.pid as number, 0), { code: 'ESRCH' }, 'the hung mgrctl is gone');
+    assert.equal(await requests(h, 'soft.order.param'), orders + 1);
+
+    const second = await retry(h, 'open', item, 6401);
+    assert.equal(second.code, 0, second.stdout + second.stderr);
+    assert.equal(await requests(h, 'soft.order.param'), orders + 1, 'the retry orders nothing');
+    assert.equal(await itemStatus(h, item), 2);
+  });
 });
 
 describe('bm6: BILLmanager runs one operation twice at once', () => {
