@@ -65,6 +65,18 @@ describe('runMgrctl and paramlist: calling mgrctl as the official modules do', (
     error = await failure(runMgrctl(fakeMgrctl('sleep 5'), 'service.postopen', {}, { timeoutMs: 300 }));
     assert.equal(error.message, 'mgrctl service.postopen: no answer within 300 ms');
     assert.equal(error.retryable, true);
+    // Deaf to SIGTERM: killed after the grace period instead of being waited for.
+    const started = Date.now();
+    error = await failure(
+      runMgrctl(
+        fakeMgrctl('trap "" TERM; exec sleep 60'),
+        'service.postopen',
+        {},
+        { timeoutMs: 300, killGraceMs: 300 },
+      ),
+    );
+    assert.equal(error.message, 'mgrctl service.postopen: no answer within 300 ms');
+    assert.ok(Date.now() - started < 30_000, `killed, not waited for: ${Date.now() - started} ms`);
     error = await failure(runMgrctl('/nonexistent/sbin/mgrctl', 'paramlist'));
     assert.equal(error.message, 'mgrctl paramlist: cannot run /nonexistent/sbin/mgrctl: ENOENT');
     assert.equal(error.retryable, false);

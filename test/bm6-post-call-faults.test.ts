@@ -8,6 +8,19 @@ import { rows } from './helpers/harness.js';
 const CONF = ['Period 3 955227001 55227', ''].join('\n');
 
 const ITEM = BM6.item.liteMonth;
+
+/**
+ * The mgrctl timeout of a run with a hung call. It holds for every mgrctl call of that run — the
+ * `paramlist` that decrypts the upstream password before anything is ordered, `runningoperation.edit`
+ * after — and a stand-in call (a node process and a database connection) takes over 2 s on a loaded
+ * 2-core machine: it must stay well above that. A hung call hangs far longer ({@link HANG_MS}).
+ */
+const TIMEOUT_MS = 8000;
+const HANG_MS = 120_000;
+/** Well past the timeout and what the run does around it; well short of the hang. */
+const STOPPED_WITHIN_MS = 60_000;
+const short = { CPBILLMGR_MGRCTL_TIMEOUT_MS: String(TIMEOUT_MS) };
+const noAnswer = (func: string) => new RegExp(`${func.replaceAll('.', '\\.')}: no answer within ${TIMEOUT_MS} ms`);
 const OPERATION = BM6.operation.liteMonth;
 
 const param = async (h: Bm6Harness, item: number, name: string) =>
@@ -134,14 +147,14 @@ describe('bm6: mgrctl fails after a renewal and after a close', () => {
 
   test('When service.setexpiredate hangs after a renewal, then mgrctl is stopped at the timeout with a clear error and the retry renews nothing more', async () => {
     const renewals = await charges(h, 'prolong');
-    await failMgrctl(h.knex, 'service.setexpiredate', { applied: false, delayMs: 30_000 });
+    await failMgrctl(h.knex, 'service.setexpiredate', { applied: false, delayMs: HANG_MS });
     const started = Date.now();
-    const first = await retry(h, 'prolong', ITEM, 6102, { CPBILLMGR_MGRCTL_TIMEOUT_MS: '2000' });
+    const first = await retry(h, 'prolong', ITEM, 6102, short);
     const took = Date.now() - started;
     assert.equal(first.code, 1, first.stdout);
-    assert.ok(took < 15_000, `bounded by the mgrctl timeout, took ${took} ms`);
+    assert.ok(took < STOPPED_WITHIN_MS, `bounded by the mgrctl timeout, took ${took} ms`);
     assert.match(first.stdout, /<error type="billing"/);
-    assert.match(first.stdout, /service\.setexpiredate: no answer within 2000 ms/);
+    assert.match(first.stdout, noAnswer('service.setexpiredate'));
     assert.equal(await charges(h, 'prolong'), renewals + 1);
     const second = await retry(h, 'prolong', ITEM, 6102);
     assert.equal(second.code, 0, second.stdout + second.stderr);
@@ -201,22 +214,44 @@ describe('bm6: a hung mgrctl after the licence was bought', () => {
 
   test('When service.saveparam hangs, then the open ends at the mgrctl timeout with a billing error, and the retry buys nothing', async () => {
     const orders = await requests(h, 'soft.order.param');
-    await failMgrctl(h.knex, 'service.saveparam', { applied: true, delayMs: 30_000 });
+    await failMgrctl(h.knex, 'service.saveparam', { applied: true, delayMs: HANG_MS });
     const started = Date.now();
     const first = await h.module(
       ['--command', 'open', '--item', String(ITEM), '--runningoperation', String(OPERATION)],
-      { CPBILLMGR_MGRCTL_TIMEOUT_MS: '2000' },
+      short,
     );
     const took = Date.now() - started;
     assert.equal(first.code, 1, first.stdout);
-    assert.ok(took < 15_000, `bounded by the mgrctl timeout, took ${took} ms`);
-    assert.match(first.stdout, /service\.saveparam: no answer within 2000 ms/);
+    assert.ok(took < STOPPED_WITHIN_MS, `bounded by the mgrctl timeout, took ${took} ms`);
+    assert.match(first.stdout, noAnswer('service.saveparam'));
     assert.equal(await requests(h, 'soft.order.param'), orders + 1);
     const second = await retry(h, 'open', ITEM, OPERATION);
     assert.equal(second.code, 0, second.stdout + second.stderr);
     assert.equal(await requests(h, 'soft.order.param'), orders + 1, 'the retry orders nothing');
     assert.equal(await itemStatus(h, ITEM), 2);
     assert.ok(await param(h, ITEM, 'lickey'));
+  });
+
+  test('When a hung mgrctl ignores SIGTERM, then it is killed shortly after the timeout, the open fails as billing, and the retry buys nothing', async () => {
+    const item = BM6.item.liteTrial;
+    const orders = await requests(h, 'soft.order.param');
+    await failMgrctl(h.knex, 'service.saveparam', { applied: true, delayMs: HANG_MS, ignoreTerm: true });
+    const started = Date.now();
+    const first = await retry(h, 'open', item, 6401, short);
+    const took = Date.now() - started;
+    assert.equal(first.code, 1, first.stdout);
+    assert.match(first.stdout, noAnswer('service.saveparam'));
+    // Left to itself the hung mgrctl answers after HANG_MS; killed, the open ends long before.
+    assert.ok(took < STOPPED_WITHIN_MS, `the mgrctl deaf to SIGTERM was killed, took ${took} ms`);
+    const hung = (await h.calls('service.saveparam')).at(-1);
+    assert.ok(hung?.pid, 'the hung call was recorded with its process');
+    assert.throws(() => process.kill(hung.pid as number, 0), { code: 'ESRCH' }, 'the hung mgrctl is gone');
+    assert.equal(await requests(h, 'soft.order.param'), orders + 1);
+
+    const second = await retry(h, 'open', item, 6401);
+    assert.equal(second.code, 0, second.stdout + second.stderr);
+    assert.equal(await requests(h, 'soft.order.param'), orders + 1, 'the retry orders nothing');
+    assert.equal(await itemStatus(h, item), 2);
   });
 });
 

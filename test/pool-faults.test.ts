@@ -160,7 +160,11 @@ describe('the free.lic pool under faults, retries and a licence that changes han
     await h.admin('fault.add', { mode: 'slow', target: 'soft.order.param', ms: 600 });
     const env = { ...days(shift), CPBILLMGR_UPSTREAM_TIMEOUT_MS: '1000', CPBILLMGR_ORDER_WINDOW_SECONDS: '2' };
     await open(item, env);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // The late move lands 1.3 s after it arrived, whenever the open returned: wait for it, not for a time.
+    const deadline = Date.now() + 30_000;
+    while ((await licence(h, parked)).ip !== '192.0.2.48' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await h.admin('fault.clear');
     assert.equal((await licence(h, parked)).ip, '192.0.2.48', 'the move was carried out late');
     // While the take awaits its settling, the licence on the item's IP is the take's, not an unheld one.

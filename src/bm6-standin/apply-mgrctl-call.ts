@@ -61,9 +61,14 @@ export async function applyMgrctlCall(
       params: JSON.stringify(params),
       exit_code: answer.exitCode,
       answer: answer.xml,
+      pid: process.pid,
     }),
   );
-  if (fault && fault.delayMs > 0) await sleep(fault.delayMs);
+  if (fault && fault.delayMs > 0) {
+    // This runs in the stand-in's own mgrctl process, which the module stops at its timeout.
+    if (fault.ignoreTerm) process.on('SIGTERM', () => {});
+    await sleep(fault.delayMs);
+  }
   return answer;
 }
 
@@ -71,6 +76,7 @@ interface Fault {
   readonly refusal: StandinRefusal;
   readonly applied: boolean;
   readonly delayMs: number;
+  readonly ignoreTerm: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,7 +84,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A fault queued by a test (`failMgrctl`); it is taken even before the function is checked. */
 async function takeFault(trx: Knex.Transaction, func: string): Promise<Fault | undefined> {
   const fault = (await trx('standin_mgrctl_fault')
-    .select('id', 'type', 'object', 'msg', 'exit_code', 'applied', 'delay_ms')
+    .select('id', 'type', 'object', 'msg', 'exit_code', 'applied', 'delay_ms', 'ignore_term')
     .where({ func })
     .where('remaining', '>', 0)
     .orderBy('id')
@@ -89,6 +95,7 @@ async function takeFault(trx: Knex.Transaction, func: string): Promise<Fault | u
     refusal: new StandinRefusal(String(fault.type), String(fault.object), String(fault.msg), Number(fault.exit_code)),
     applied: fault.applied === 'on',
     delayMs: Number(fault.delay_ms),
+    ignoreTerm: fault.ignore_term === 'on',
   };
 }
 

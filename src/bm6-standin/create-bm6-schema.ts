@@ -156,6 +156,8 @@ export async function createBm6Schema(knex: Knex): Promise<void> {
     t.integer('exit_code').notNullable();
     t.text('answer').nullable();
     t.timestamp('at', { precision: 6 }).notNullable().defaultTo(now);
+    // The mgrctl process that served it: a test can see whether a hung one was stopped.
+    t.integer('pid').nullable();
   });
   // SQLite has no session variables: the stand-in marks its transaction with a row here instead.
   await table('standin_session', (t) => {
@@ -173,6 +175,8 @@ export async function createBm6Schema(knex: Knex): Promise<void> {
     t.string('applied', 3).notNullable().defaultTo('off');
     // How long the answer is held (a hung mgrctl); after the work when `applied`, else before it.
     t.integer('delay_ms').notNullable().defaultTo(0);
+    // 'on': while it hangs, mgrctl ignores SIGTERM (only SIGKILL stops it).
+    t.string('ignore_term', 3).notNullable().defaultTo('off');
   });
 
   await createWriteTriggers(knex);

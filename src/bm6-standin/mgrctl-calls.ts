@@ -7,11 +7,14 @@ export interface MgrctlCall {
   readonly exitCode: number;
   readonly answer: string;
   readonly at: string;
+  readonly pid: number | null;
 }
 
 /** Every call the stand-in mgrctl received, refused ones included, oldest first; `func` narrows it. */
 export async function mgrctlCalls(knex: Knex, func?: string): Promise<MgrctlCall[]> {
-  const query = knex('standin_mgrctl_call').select('id', 'func', 'params', 'exit_code', 'answer', 'at').orderBy('id');
+  const query = knex('standin_mgrctl_call')
+    .select('id', 'func', 'params', 'exit_code', 'answer', 'at', 'pid')
+    .orderBy('id');
   if (func !== undefined) query.where({ func });
   const rows = (await query) as Array<Record<string, unknown>>;
   return rows.map((row) => ({
@@ -21,6 +24,7 @@ export async function mgrctlCalls(knex: Knex, func?: string): Promise<MgrctlCall
     exitCode: Number(row.exit_code),
     answer: String(row.answer ?? ''),
     at: String(row.at),
+    pid: row.pid === null || row.pid === undefined ? null : Number(row.pid),
   }));
 }
 
@@ -35,11 +39,14 @@ export interface MgrctlFault {
   readonly applied?: boolean;
   /** Hold the answer this long (a hung mgrctl): after the work when `applied`, else before it. */
   readonly delayMs?: number;
+  /** While it hangs, mgrctl ignores SIGTERM: only SIGKILL stops it. */
+  readonly ignoreTerm?: boolean;
 }
 
 /**
  * The next `times` calls of `func` are answered with an error document (exit `exitCode`): before
- * anything is applied, or after it with `applied`; `delayMs` makes mgrctl hang that long first.
+ * anything is applied, or after it with `applied`; `delayMs` makes mgrctl hang that long first
+ * (deaf to SIGTERM with `ignoreTerm`).
  */
 export async function failMgrctl(knex: Knex, func: string, fault: MgrctlFault = {}): Promise<void> {
   await knex('standin_mgrctl_fault').insert({
@@ -51,5 +58,6 @@ export async function failMgrctl(knex: Knex, func: string, fault: MgrctlFault = 
     exit_code: fault.exitCode ?? 1,
     applied: fault.applied ? 'on' : 'off',
     delay_ms: fault.delayMs ?? 0,
+    ignore_term: fault.ignoreTerm ? 'on' : 'off',
   });
 }

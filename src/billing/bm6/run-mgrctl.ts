@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Logger } from '../../logging/create-logger.js';
 import { MgrctlError } from './mgrctl-error.js';
@@ -10,10 +11,13 @@ export type MgrctlParams = Readonly<Record<string, string | number>>;
 
 export interface RunMgrctlOptions {
   readonly timeoutMs?: number;
+  /** How long an mgrctl asked to stop at the timeout (SIGTERM) has before it is killed (SIGKILL). */
+  readonly killGraceMs?: number;
   readonly logger?: Logger;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_KILL_GRACE_MS = 2_000;
 const PARAM_NAME = /^[A-Za-z0-9_.]+$/;
 const SECRET_NAME = /pass|secret|crypt|key/i;
 
@@ -38,7 +42,12 @@ export async function runMgrctl(
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const started = Date.now();
-  const { code, stdout, stderr, failure } = await execute(path, args, timeoutMs);
+  const { code, stdout, stderr, failure, signal } = await execute(
+    path,
+    args,
+    timeoutMs,
+    options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+  );
   options.logger?.debug({ mgrctl: func, params: redactParams(params), code, ms: Date.now() - started }, 'mgrctl');
 
   const mask = masker(params);
@@ -48,6 +57,7 @@ export async function runMgrctl(
   if (failure === 'spawn') {
     throw new MgrctlError(func, `cannot run ${path}: ${mask(firstLine(stderr))}`);
   }
+  if (signal) throw new MgrctlError(func, `ended by ${signal} without an answer`);
   const doc = parseDoc(stdout);
   const error = doc?.error;
   if (error !== undefined) throw errorFromDoc(func, error, code, mask);
@@ -97,24 +107,74 @@ interface Outcome {
   readonly stdout: string;
   readonly stderr: string;
   readonly failure?: 'timeout' | 'spawn';
+  /** The signal that ended it when nobody here sent one. */
+  readonly signal?: string;
 }
 
-function execute(path: string, args: string[], timeoutMs: number): Promise<Outcome> {
+/**
+ * Runs mgrctl; at `timeoutMs` it is asked to stop (SIGTERM) and, if it is still there after
+ * `killGraceMs`, killed (SIGKILL): an mgrctl that ignores SIGTERM must not hold the module past its
+ * timeout. After a timeout the outcome comes when the process has exited, without waiting for
+ * whatever it started and left holding its stdout.
+ */
+function execute(path: string, args: string[], timeoutMs: number, killGraceMs: number): Promise<Outcome> {
   return new Promise((resolve) => {
-    execFile(
-      path,
-      args,
-      { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8', windowsHide: true },
-      (error, stdout, stderr) => {
-        if (!error) return resolve({ code: 0, stdout, stderr });
-        const failed = error as NodeJS.ErrnoException & { killed?: boolean; code?: unknown };
-        if (failed.killed) return resolve({ code: -1, stdout, stderr, failure: 'timeout' });
-        if (typeof failed.code === 'number') return resolve({ code: failed.code, stdout, stderr });
-        // ENOENT, EACCES…: the tool never ran. Its message names the path, never an argument.
-        resolve({ code: -1, stdout, stderr: String(failed.code ?? failed.message), failure: 'spawn' });
-      },
-    );
+    let child: ChildProcess;
+    try {
+      child = spawn(path, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    } catch (error) {
+      resolve({
+        code: -1,
+        stdout: '',
+        stderr: String((error as NodeJS.ErrnoException).code ?? error),
+        failure: 'spawn',
+      });
+      return;
+    }
+    const stdout = collect(child.stdout);
+    const stderr = collect(child.stderr);
+    let settled = false;
+    let timedOut = false;
+    let exited = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const settle = (outcome: Outcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(termTimer);
+      clearTimeout(killTimer);
+      resolve(outcome);
+    };
+    const timedOutOutcome = (): Outcome => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      return { code: -1, stdout: stdout.text(), stderr: stderr.text(), failure: 'timeout' };
+    };
+    const termTimer = setTimeout(() => {
+      timedOut = true;
+      // It exited, but something it started still holds its stdout: no answer is coming.
+      if (exited) return settle(timedOutOutcome());
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), killGraceMs);
+    }, timeoutMs);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      // ENOENT, EACCES…: the tool never ran. Its message names the path, never an argument.
+      settle({ code: -1, stdout: '', stderr: String(error.code ?? error.message), failure: 'spawn' });
+    });
+    child.on('exit', () => {
+      exited = true;
+      if (timedOut) settle(timedOutOutcome());
+    });
+    child.on('close', (code, signal) => {
+      if (timedOut) return settle(timedOutOutcome());
+      settle({ code: code ?? -1, stdout: stdout.text(), stderr: stderr.text(), ...(signal ? { signal } : {}) });
+    });
   });
+}
+
+function collect(stream: Readable | null): { text(): string } {
+  const chunks: Buffer[] = [];
+  stream?.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return { text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
 const parser = new XMLParser({
