@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Bm6Reader, createBm6Reader } from '../src/billing/bm6/bm6-reader.js';
 import { lazyDecrypter } from '../src/billing/bm6/decrypt-param.js';
+import { MgrctlError } from '../src/billing/bm6/mgrctl-error.js';
+import { createBilling } from '../src/billing/create-billing.js';
 import { asStandin, foreignWrites } from '../src/bm6-standin/standin-session.js';
 import { NotConfiguredError } from '../src/errors/module-error.js';
+import { createLogger } from '../src/logging/create-logger.js';
 import { BM6, type Bm6Standin, startBm6Standin } from './helpers/bm6-standin.js';
 
 const I = BM6.item;
@@ -232,6 +235,32 @@ describe('bm6 reader on the seeded BILLmanager 5/6 stand-in (MariaDB)', () => {
       [BM6.module],
     );
     assert.equal(await reader.module(99), undefined);
+  });
+
+  test("When mgrctl paramlist does not answer once, then reading the module fails as the billing's (retryable) trouble, and the next read succeeds", async () => {
+    let asked = 0;
+    const billing = createBilling({
+      kind: 'bm6',
+      db: s.knex,
+      logger: createLogger('silent'),
+      today: () => '2026-11-26',
+      mgrctl: '/nonexistent/mgrctl',
+      mgrRoot: s.mgrRoot,
+      paramlist: async () => {
+        asked += 1;
+        if (asked === 1) throw new MgrctlError('paramlist', 'no answer within 8000 ms', { retryable: true });
+        return { dbHost: '', dbUser: '', dbPassword: '', dbName: '', dbSocket: '', cryptKey: 'etc/billmgr.pem' };
+      },
+    });
+    const error = await billing.reader.module(BM6.module).then(
+      () => assert.fail('the first read should fail'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof MgrctlError, String(error));
+    assert.equal(error.type, 'billing');
+    assert.equal(error.retryable, true);
+    assert.equal((await billing.reader.module(BM6.module))?.params.password, 'up-secret', 'the failure was not kept');
+    assert.equal(asked, 2);
   });
 
   test('When the crypted password is broken or the key is missing, then reading the module fails naming the module and the parameter', async () => {

@@ -51,7 +51,14 @@ export async function composeApp(settings: Settings, options: ComposeOptions = {
   const kind = billingKindOf(settings);
   let paramlist: Promise<Paramlist> | undefined;
   const readPanel = () => {
-    paramlist ??= readParamlist(settings.CPBILLMGR_MGRCTL, { logger, timeoutMs: settings.CPBILLMGR_MGRCTL_TIMEOUT_MS });
+    // Asked once per process; a failure is not kept (see createBilling).
+    paramlist ??= readParamlist(settings.CPBILLMGR_MGRCTL, {
+      logger,
+      timeoutMs: settings.CPBILLMGR_MGRCTL_TIMEOUT_MS,
+    }).catch((error: unknown) => {
+      paramlist = undefined;
+      throw error;
+    });
     return paramlist;
   };
   // A real BILLmanager names its database in `mgrctl paramlist`; the seed's model defaults to SQLite.

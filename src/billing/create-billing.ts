@@ -32,7 +32,14 @@ export function createBilling(options: BillingOptions): Billing {
   }
   let key: ReturnType<typeof loadCryptKey> | undefined;
   const decrypt = async (base64: string) => {
-    key ??= options.paramlist().then((p) => loadCryptKey(options.mgrRoot, p.cryptKey));
+    // A failure is not kept: `serve` lives for months, and one mgrctl that hung must not fail it for good.
+    key ??= options
+      .paramlist()
+      .then((p) => loadCryptKey(options.mgrRoot, p.cryptKey))
+      .catch((error: unknown) => {
+        key = undefined;
+        throw error;
+      });
     return (await key).decrypt(base64);
   };
   const reader = createBm6Reader(options.db, { decrypt });

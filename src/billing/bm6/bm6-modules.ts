@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { NotConfiguredError } from '../../errors/module-error.js';
 import type { ProcessingModule } from '../../ports/billing.js';
 import { num, type Row, safeKey } from './bm6-rows.js';
+import { MgrctlError } from './mgrctl-error.js';
 
 export type Decrypt = (base64: string) => string | Promise<string>;
 
@@ -42,6 +43,8 @@ export async function withModuleParams(
       try {
         params[intname] = await decrypt(String(param.value ?? ''));
       } catch (error) {
+        // mgrctl (paramlist, for the key's path) did not answer: the billing's trouble, not the setting's.
+        if (error instanceof MgrctlError) throw error;
         const reason = error instanceof Error ? error.message : String(error);
         throw new NotConfiguredError(
           `processing module #${id} '${name}': crypted parameter '${intname}' can't be used: ${reason}`,
