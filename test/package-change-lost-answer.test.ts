@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { addLicenceItem, itemParams, itemRow, P, PRO } from './helpers/billing-fixture.js';
+import { itemParams, itemRow, PRO } from './helpers/billing-fixture.js';
 import { type Harness, rows, startHarness } from './helpers/harness.js';
-import { confDir, licence } from './helpers/upstream-fixture.js';
-
-const PLAIN = confDir('# no options\n');
+import { liteSwitchedToPro, newCharges, PLAIN } from './helpers/package-change-fixture.js';
+import { licence } from './helpers/upstream-fixture.js';
 
 describe('service.changepricelist carried out with its answer lost or late, then retried (setparam, checkevent, MariaDB, sandbox)', () => {
   let h: Harness;
@@ -15,18 +14,10 @@ describe('service.changepricelist carried out with its answer lost or late, then
     await h.close();
   });
 
-  async function liteSwitchedToPro(ip: string): Promise<{ item: number; old: string }> {
-    const item = await addLicenceItem(h.knex, { period: P.month, ip, name: `${ip}.example.com` });
-    assert.ok('ok' in (await h.http('open', { elid: item })).doc);
-    const old = (await itemParams(h.knex, item)).licenseid as string;
-    await h.knex('item').where({ id: item }).update({ pricelist: PRO, period: P.proMonth });
-    return { item, old };
-  }
   const setparam = (item: number, env: Record<string, string> = {}) =>
     h.cli(['--command', 'setparam', '--item', String(item)], { CPBILLMGR_ETC: PLAIN, ...env });
   const changes = async () =>
     Number(rows(await h.admin('requests')).find((r) => r.func === 'service.changepricelist')?.count ?? 0);
-  const newCharges = async (since: number) => (await h.ledger()).slice(since).map((c) => [c.licence, c.kind]);
   const FAST = { CPBILLMGR_ORDER_WINDOW_SECONDS: '2', CPBILLMGR_UPSTREAM_TIMEOUT_MS: '1000' };
 
   async function assertOnPro(item: number, old: string, ip: string) {
@@ -38,7 +29,7 @@ describe('service.changepricelist carried out with its answer lost or late, then
 
   test('When the change is carried out and both its answer and the read-back are lost, then the retried setparam records the new package without a second change', async () => {
     const ip = '198.51.100.121';
-    const { item, old } = await liteSwitchedToPro(ip);
+    const { item, old } = await liteSwitchedToPro(h, ip);
     const ledger = (await h.ledger()).length;
     const sent = await changes();
     await h.admin('fault.set', { mode: 'lost', target: 'service.changepricelist' });
@@ -49,13 +40,13 @@ describe('service.changepricelist carried out with its answer lost or late, then
     const retry = await setparam(item, FAST);
     assert.equal(retry.code, 0, retry.stdout + retry.stderr);
     assert.equal(await changes(), sent + 1, 'changed once');
-    assert.deepEqual(await newCharges(ledger), [[old, 'changepricelist']]);
+    assert.deepEqual(await newCharges(h, ledger), [[old, 'changepricelist']]);
     await assertOnPro(item, old, ip);
   });
 
   test('When the change is carried out only after the client gave up and read the old package back, then a retry meanwhile changes nothing and a later checkevent and setparam record it once', async () => {
     const ip = '198.51.100.122';
-    const { item, old } = await liteSwitchedToPro(ip);
+    const { item, old } = await liteSwitchedToPro(h, ip);
     const ledger = (await h.ledger()).length;
     const sent = await changes();
     await h.admin('fault.set', { mode: 'slow', target: 'service.changepricelist', ms: 2500 });
@@ -71,13 +62,13 @@ describe('service.changepricelist carried out with its answer lost or late, then
     const retry = await setparam(item, FAST);
     assert.equal(retry.code, 0, retry.stdout + retry.stderr);
     assert.equal(await changes(), sent + 1, 'changed once');
-    assert.deepEqual(await newCharges(ledger), [[old, 'changepricelist']]);
+    assert.deepEqual(await newCharges(h, ledger), [[old, 'changepricelist']]);
     await assertOnPro(item, old, ip);
   });
 
   test('When the change answers late and a truncated read-back follows, then a retried setparam after the order window changes nothing more', async () => {
     const ip = '198.51.100.123';
-    const { item, old } = await liteSwitchedToPro(ip);
+    const { item, old } = await liteSwitchedToPro(h, ip);
     const ledger = (await h.ledger()).length;
     const sent = await changes();
     await h.admin('fault.set', { mode: 'late', target: 'service.changepricelist', ms: 1500 });
@@ -88,7 +79,7 @@ describe('service.changepricelist carried out with its answer lost or late, then
     const retry = await setparam(item, FAST);
     assert.equal(retry.code, 0, retry.stdout + retry.stderr);
     assert.equal(await changes(), sent + 1, 'changed once');
-    assert.deepEqual(await newCharges(ledger), [[old, 'changepricelist']]);
+    assert.deepEqual(await newCharges(h, ledger), [[old, 'changepricelist']]);
     await assertOnPro(item, old, ip);
   });
 });

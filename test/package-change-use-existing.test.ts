@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { addLicenceItem, itemParams, itemRow, LITE, P, PRO } from './helpers/billing-fixture.js';
+import { itemParams, itemRow, LITE, PRO } from './helpers/billing-fixture.js';
 import { type Harness, parseDoc, startHarness } from './helpers/harness.js';
-import { confDir, licence, pooledLicence } from './helpers/upstream-fixture.js';
-
-const USE_EXISTING = confDir('Option UseExistingOnUpgrade\n');
-const REUSE = confDir('Option ReUseLicense\nReusePrice 10\nReusePrice 11\n');
+import { liteSwitchedToPro, newCharges, REUSE, USE_EXISTING } from './helpers/package-change-fixture.js';
+import { licence, pooledLicence } from './helpers/upstream-fixture.js';
 
 describe('Option UseExistingOnUpgrade when the planned pool licence fails after the old one is parked (MariaDB, sandbox)', () => {
   let h: Harness;
@@ -16,20 +14,12 @@ describe('Option UseExistingOnUpgrade when the planned pool licence fails after 
     await h.close();
   });
 
-  async function liteSwitchedToPro(ip: string): Promise<{ item: number; old: string }> {
-    const item = await addLicenceItem(h.knex, { period: P.month, ip, name: `${ip}.example.com` });
-    assert.ok('ok' in (await h.http('open', { elid: item })).doc);
-    const old = (await itemParams(h.knex, item)).licenseid as string;
-    await h.knex('item').where({ id: item }).update({ pricelist: PRO, period: P.proMonth });
-    return { item, old };
-  }
   const setparam = (item: number, etc = USE_EXISTING) =>
     h.cli(['--command', 'setparam', '--item', String(item)], { CPBILLMGR_ETC: etc });
-  const newCharges = async (since: number) => (await h.ledger()).slice(since).map((c) => [c.licence, c.kind]);
 
   test('When the pool has a licence of the new package but the balance would not cover buying one, then the licence is changed in place — refused here, so the old licence keeps working and the tariff is rolled back — and nothing is parked', async () => {
     const ip = '198.51.100.131';
-    const { item, old } = await liteSwitchedToPro(ip);
+    const { item, old } = await liteSwitchedToPro(h, ip);
     const pro = await pooledLicence(h, 9, 1);
     await h.admin('balance.set', { amount: 1 });
     try {
@@ -46,7 +36,7 @@ describe('Option UseExistingOnUpgrade when the planned pool licence fails after 
       assert.equal((await itemRow(h.knex, item)).pricelist, LITE, 'rolled back');
       const pooled = await licence(h, pro);
       assert.deepEqual([pooled.ip, pooled.licname], ['0.0.0.0', 'free.lic']);
-      assert.deepEqual(await newCharges(ledger), []);
+      assert.deepEqual(await newCharges(h, ledger), []);
     } finally {
       await h.admin('fault.clear');
       await h.admin('balance.set', { amount: 10_000 });
@@ -55,7 +45,7 @@ describe('Option UseExistingOnUpgrade when the planned pool licence fails after 
 
   test('When the planned pool licence cannot be read once the old licence is parked, then a licence of the new package is bought instead (full price, not a second payment for the change) and the old one stays paid in the pool', async () => {
     const ip = '198.51.100.132';
-    const { item, old } = await liteSwitchedToPro(ip);
+    const { item, old } = await liteSwitchedToPro(h, ip);
     const pro = await pooledLicence(h, 9, 1);
     const ledger = (await h.ledger()).length;
     try {
@@ -69,7 +59,7 @@ describe('Option UseExistingOnUpgrade when the planned pool licence fails after 
     }
     const bought = (await itemParams(h.knex, item)).licenseid as string;
     assert.notEqual(bought, pro);
-    assert.deepEqual(await newCharges(ledger), [[bought, 'order']], 'one purchase, no changepricelist');
+    assert.deepEqual(await newCharges(h, ledger), [[bought, 'order']], 'one purchase, no changepricelist');
     const now = await licence(h, bought);
     assert.deepEqual([now.package, now.ip, now.status], ['9', ip, '2']);
     const parked = await licence(h, old);
@@ -80,7 +70,7 @@ describe('Option UseExistingOnUpgrade when the planned pool licence fails after 
 
   test('When ReUseLicense would serve the change from the pool but the balance would not cover buying one, then the change is refused before the old licence is parked', async () => {
     const ip = '198.51.100.133';
-    const { item, old } = await liteSwitchedToPro(ip);
+    const { item, old } = await liteSwitchedToPro(h, ip);
     await pooledLicence(h, 9, 1);
     await h.admin('balance.set', { amount: 1 });
     try {
@@ -95,7 +85,7 @@ describe('Option UseExistingOnUpgrade when the planned pool licence fails after 
       const kept = await licence(h, old);
       assert.deepEqual([kept.package, kept.ip, kept.status], ['5', ip, '2'], run.stdout);
       assert.equal((await itemRow(h.knex, item)).pricelist, LITE, 'rolled back');
-      assert.deepEqual(await newCharges(ledger), []);
+      assert.deepEqual(await newCharges(h, ledger), []);
     } finally {
       await h.admin('fault.clear');
       await h.admin('balance.set', { amount: 10_000 });
