@@ -61,6 +61,30 @@ describe('runCodeCached', () => {
 });
 
 describe('the module bundle', () => {
+  test('When an open runs on MariaDB, then it loads nothing from node_modules: all it needs is in the cached bundle', async () => {
+    const h = await startHarness();
+    try {
+      const record = join(mkdtempSync(join(tmpdir(), 'cpbillmgr-requires-')), 'requires.txt');
+      writeFileSync(record, '');
+      const item = await addLicenceItem(h.knex, { period: P.month, ip: '198.51.100.41' });
+      const open = await h.cli(['--command', 'open', '--item', String(item)], {
+        NODE_OPTIONS: `--require ${join(ROOT, 'test/fixtures/record-requires.cjs')}`,
+        CPBILLMGR_TEST_REQUIRES: record,
+      });
+      assert.equal(open.code, 0, open.stdout + open.stderr);
+      const loaded = readFileSync(record, 'utf8').split('\n').filter(Boolean);
+      // Optional packages two libraries try in a try/catch (debug's colours, mysql2's SQL highlighting).
+      const expectedMissing = ['missing supports-color', 'missing cardinal'];
+      assert.deepEqual(
+        loaded.filter((line) => !expectedMissing.includes(line)),
+        [],
+        'each file loaded from node_modules is parsed and compiled on every call, outside the code cache',
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
   test(`When the billing is SQLite, then ${MODULE_ENTRY} buys through better-sqlite3 from node_modules`, async () => {
     const h = await startHarness({ dialect: 'sqlite' });
     try {
