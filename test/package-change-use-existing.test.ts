@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { itemParams, itemRow, LITE, PRO } from './helpers/billing-fixture.js';
 import { type Harness, parseDoc, startHarness } from './helpers/harness.js';
 import { liteSwitchedToPro, newCharges, REUSE, USE_EXISTING } from './helpers/package-change-fixture.js';
+import { requestsOf } from './helpers/upstream-direct.js';
 import { licence, pooledLicence } from './helpers/upstream-fixture.js';
 
 describe('Option UseExistingOnUpgrade when the planned pool licence fails after the old one is parked (MariaDB, sandbox)', () => {
@@ -48,12 +49,15 @@ describe('Option UseExistingOnUpgrade when the planned pool licence fails after 
     const { item, old } = await liteSwitchedToPro(h, ip);
     const pro = await pooledLicence(h, 9, 1);
     const ledger = (await h.ledger()).length;
+    const balanceReads = await requestsOf(h, 'subaccount');
     try {
       await h.admin('fault.set', { mode: 'slow', target: 'soft.edit', ms: 0, count: 2 });
       // Every pool licence's form read fails (the earlier test left one more Pro licence in the pool).
       await h.admin('fault.add', { mode: 'error500', target: 'soft.edit', count: 2 });
       const run = await setparam(item);
       assert.equal(run.code, 0, run.stdout + run.stderr);
+      // The balance that decides pool-or-in-place also clears the park: read once before it.
+      assert.equal(await requestsOf(h, 'subaccount'), balanceReads + 1, 'one balance read before the park');
     } finally {
       await h.admin('fault.clear');
     }

@@ -46,8 +46,10 @@ export async function changePackage(
     // Once the old licence is parked it can't come back this month (one IP change a month): if the pool
     // licence then fails, a purchase is the item's only way to a licence. Without the balance for it,
     // the change is made in place, where a refusal leaves the old licence working.
-    if (choosePoolLicences(view.rows(), want, day).length > 0 && (await target.client.balance()) >= plan.period.cost) {
-      return swapLicence(deps, target, link, plan, runningoperation, view, 'always');
+    if (choosePoolLicences(view.rows(), want, day).length > 0) {
+      const balance = await target.client.balance();
+      if (balance >= plan.period.cost)
+        return swapLicence(deps, target, link, plan, runningoperation, view, 'always', balance);
     }
     return changeInPlace(deps, target, link, plan, runningoperation);
   }
@@ -157,10 +159,12 @@ async function swapLicence(
   runningoperation: number | null,
   view: PoolView,
   pool: 'auto' | 'always',
+  /** The reseller balance when the caller has just read it (one upstream call, not two). */
+  balance?: number,
 ): Promise<LicenceLink> {
   const { client } = target;
   const day = today(deps);
-  await preflight(target, link, plan, view, view.kept.get(link.licenceId), day);
+  await preflight(target, link, plan, view, view.kept.get(link.licenceId), day, balance);
   const entry = await claimChange(deps, target, link, plan, PARK_OLD_KEY, runningoperation);
   try {
     await releaseToPool(deps, client, await client.form(link.licenceId));
@@ -207,6 +211,7 @@ async function preflight(
   view: PoolView,
   oldRow: LicenceRow | undefined,
   day: string,
+  knownBalance: number | undefined,
 ): Promise<void> {
   if (oldRow && !movableOn(oldRow, day)) {
     throw new ChangeRefusedError(
@@ -217,7 +222,7 @@ async function preflight(
   // Checked even when a pool licence will serve: should it fail once the old one is parked, a purchase
   // is the only way back to a licence (the old one can't move again this month).
   const fromPool = choosePoolLicences(view.rows(), { pkg: plan.pkg, lifetime: plan.period.unit === 'lifetime' }, day);
-  const balance = await target.client.balance();
+  const balance = knownBalance ?? (await target.client.balance());
   if (balance < plan.period.cost) {
     const pool =
       fromPool.length > 0
