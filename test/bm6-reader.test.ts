@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { composeApp } from '../src/app/compose.js';
 import { type Bm6Reader, createBm6Reader } from '../src/billing/bm6/bm6-reader.js';
 import { lazyDecrypter } from '../src/billing/bm6/decrypt-param.js';
 import { MgrctlError } from '../src/billing/bm6/mgrctl-error.js';
 import { createBilling } from '../src/billing/create-billing.js';
 import { asStandin, foreignWrites } from '../src/bm6-standin/standin-session.js';
+import { loadSettings } from '../src/config/settings.js';
 import { NotConfiguredError } from '../src/errors/module-error.js';
 import { createLogger } from '../src/logging/create-logger.js';
 import { BM6, type Bm6Standin, startBm6Standin } from './helpers/bm6-standin.js';
@@ -261,6 +263,37 @@ describe('bm6 reader on the seeded BILLmanager 5/6 stand-in (MariaDB)', () => {
     assert.equal(error.retryable, true);
     assert.equal((await billing.reader.module(BM6.module))?.params.password, 'up-secret', 'the failure was not kept');
     assert.equal(asked, 2);
+  });
+
+  test('When mgrctl paramlist fails once inside a composed app, then a later read of the module asks it again and decrypts', async () => {
+    // An mgrctl that fails its first call, then is the stand-in's: what a long-running `serve` may meet.
+    const dir = mkdtempSync(join(tmpdir(), 'flaky-mgrctl-'));
+    const flaky = join(dir, 'mgrctl');
+    writeFileSync(
+      flaky,
+      `#!/bin/sh\nif [ ! -e ${dir}/failed ]; then touch ${dir}/failed; echo 'panel busy' >&2; exit 1; fi\nexec ${s.mgrctl} "$@"\n`,
+    );
+    chmodSync(flaky, 0o755);
+    const app = await composeApp(
+      loadSettings({
+        CPBILLMGR_BILLING: 'bm6',
+        CPBILLMGR_DB: s.url,
+        CPBILLMGR_MGRCTL: flaky,
+        CPBILLMGR_MGR_ROOT: s.mgrRoot,
+        CPBILLMGR_ETC: mkdtempSync(join(tmpdir(), 'etc-')),
+        CPBILLMGR_LOG_LEVEL: 'silent',
+      }),
+      { logger: createLogger('silent') },
+    );
+    try {
+      await assert.rejects(
+        app.deps.billing.reader.module(BM6.module),
+        (error: unknown) => error instanceof MgrctlError,
+      );
+      assert.equal((await app.deps.billing.reader.module(BM6.module))?.params.password, 'up-secret');
+    } finally {
+      await app.close();
+    }
   });
 
   test('When the crypted password is broken or the key is missing, then reading the module fails naming the module and the parameter', async () => {
